@@ -1,0 +1,297 @@
+"""Scoring and ranking: from hits to findings, suspects and the focus line.
+
+A log usually fails at one point: the command whose non-zero exit ended the job. Setup
+noise (runtime versions, retries, warnings) can match generic patterns anywhere, so a
+hit is weighed by *where* it sits relative to that failure point (same step, shortly
+before it) and by *how specific* its pattern is (long, rare phrases beat short shared
+ones), not only by how many patterns matched.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from faultline_tui.engine.logs import LogFile, clean_text
+from faultline_tui.engine.matching import Marker, Matcher, ScanResult
+from faultline_tui.engine.models import Diagnosis, Finding, Hit, Pattern, Playbook, Suspect
+from faultline_tui.engine.playbooks import Catalog
+
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+# Built-in error-like phrases: what makes a line a suspect when no playbook matches.
+# Negative weights mark phrases that look like errors but report success.
+MARKERS: tuple[Marker, ...] = tuple(
+    Marker(k, w, r)
+    for k, w, r in (
+        ("traceback (most recent call last)", 3.0, "traceback"),
+        ("error:", 1.5, "error message"),
+        ("error[e", 2.0, "compiler error"),
+        ("error ts", 1.5, "compiler error"),
+        ("fatal:", 2.0, "fatal error"),
+        ("fatal error", 2.0, "fatal error"),
+        ("npm err!", 1.2, "npm error"),
+        ("[error]", 1.5, "error message"),
+        ("error -", 0.8, "error message"),
+        ("panic:", 2.0, "panic"),
+        ("exception:", 1.2, "exception"),
+        ("exception in thread", 2.0, "exception"),
+        ("error", 0.4, "error message"),
+        ("failed", 1.0, "failure"),
+        ("failure", 0.8, "failure"),
+        ("failures:", 1.2, "test failures"),
+        ("--- fail:", 2.5, "test failure"),
+        ("fail:", 1.0, "test failure"),
+        ("assertionerror", 2.0, "assertion"),
+        ("assertion failed", 2.0, "assertion"),
+        ("expected:", 0.6, "assertion"),
+        ("segmentation fault", 2.5, "crash"),
+        ("core dumped", 2.0, "crash"),
+        ("exit code", 1.5, "exit"),
+        ("exit status", 1.5, "exit"),
+        ("exited with", 1.5, "exit"),
+        ("non-zero exit", 2.0, "exit"),
+        ("returned a non-zero", 2.0, "exit"),
+        ("job failed", 2.0, "exit"),
+        ("command not found", 2.0, "missing command"),
+        ("no such file or directory", 1.2, "missing file"),
+        ("permission denied", 1.2, "permission"),
+        ("cannot find", 1.0, "not found"),
+        ("could not find", 1.0, "not found"),
+        ("not found", 0.5, "not found"),
+        ("undefined reference", 2.0, "link error"),
+        ("undefined method", 1.5, "runtime error"),
+        ("is not defined", 1.2, "runtime error"),
+        ("build failed", 2.5, "build failed"),
+        ("build failure", 2.5, "build failed"),
+        ("tests failed", 2.0, "tests failed"),
+        ("test failed", 2.0, "tests failed"),
+        ("failing tests", 2.0, "tests failed"),
+        ("make: ***", 2.0, "make error"),
+        ("timed out", 1.2, "timeout"),
+        ("out of memory", 1.5, "out of memory"),
+        ("killed", 0.6, "killed"),
+        ("unable to", 0.8, "error message"),
+        # look like errors, report success or configuration
+        ("0 errors", -2.0, ""),
+        ("0 failed", -2.0, ""),
+        ("0 failures", -2.0, ""),
+        ("failures: 0", -2.0, ""),
+        ("failures=0", -2.0, ""),
+        ("errors: 0", -2.0, ""),
+        ("errors=0", -2.0, ""),
+        ("failed: 0", -2.0, ""),
+        ("failed=0", -2.0, ""),
+        ("no errors", -2.0, ""),
+        ("-werror", -1.5, ""),
+        ("warning:", -0.8, ""),
+        ("warn ", -0.6, ""),
+        ("your build exited with", -1.0, ""),
+        ("retrying", -0.8, ""),
+        ("ignored", -0.5, ""),
+        ("skipped", -0.5, ""),
+    )
+)
+
+# The lines that end a failing job: the failure point every hit is weighed against.
+_EXIT = re.compile(
+    r"(?:exited with|exit code|exit status|returned a non-zero exit status)[: ]*(-?\d+)"
+    r"|(job failed)|(build failed)|(build failure)",
+    re.IGNORECASE,
+)
+
+_MATCHERS: dict[int, Matcher] = {}
+_LOCK = threading.Lock()
+
+
+def matcher_for(catalog: Catalog) -> Matcher:
+    """The compiled matcher of a catalog (built once per catalog per process)."""
+    with _LOCK:
+        m = _MATCHERS.get(id(catalog))
+        if m is None:
+            m = _MATCHERS[id(catalog)] = Matcher(sorted(catalog.playbooks.values(), key=lambda p: p.id), MARKERS)
+        return m
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where the log failed: the failure line and its step."""
+
+    failure_line: int
+    failure_step: int
+    lines: int
+    scan: ScanResult
+
+    def proximity(self, line: int) -> float:
+        """1.0 right before the failure point in its step, falling off with distance."""
+        if self.lines <= 0:
+            return 0.0
+        step = self.scan.step_of(line)
+        if line <= self.failure_line:
+            distance = self.failure_line - line
+            near = math.exp(-distance / 60.0)
+            same_step = 1.0 if step == self.failure_step else 0.45
+            return max(0.15, near) * same_step + (0.2 if step == self.failure_step else 0.0)
+        # after the failure point: after_failure dumps, cleanup, summaries
+        return 0.35 * math.exp(-(line - self.failure_line) / 200.0) + 0.1
+
+
+def _failure_context(log: LogFile, scan: ScanResult) -> _Context:
+    """Find the line where the job failed (first non-zero exit), else the last line."""
+    failure = 0
+    for line in sorted(scan.markers):
+        reasons = scan.markers[line][1]
+        if "exit" not in reasons and "build failed" not in reasons:
+            continue
+        text = log.display_line(line)
+        for m in _EXIT.finditer(text):
+            code = m.group(1)
+            if code is None or code.lstrip("-") not in ("0",):
+                failure = line
+                break
+        if failure:
+            break
+    if not failure:
+        failure = max(scan.lines, 1)
+    return _Context(failure, scan.step_of(failure), scan.lines, scan)
+
+
+def _specificity(pattern: Pattern, matcher: Matcher) -> float:
+    """0.3..1.0: long patterns used by one playbook are specific; short shared ones not."""
+    length = len(pattern.text) if pattern.kind == "literal" else 12 + len(pattern.text) // 3
+    shared = matcher.share_count(pattern)
+    return (0.45 + 0.55 * min(length, 40) / 40) / math.sqrt(shared)
+
+
+def _step_groups(playbook: Playbook, hits: list[Hit], ctx: _Context) -> list[Hit]:
+    """For ``scope: step`` playbooks: the hits of the steps that satisfy all rules."""
+    by_step: dict[int, list[Hit]] = {}
+    for h in hits:
+        by_step.setdefault(ctx.scan.step_of(h.line), []).append(h)
+    kept: list[Hit] = []
+    for step_hits in by_step.values():
+        if _satisfied(playbook, step_hits):
+            kept += step_hits
+    return kept
+
+
+def _satisfied(playbook: Playbook, hits: Sequence[Hit]) -> bool:
+    """Every section the playbook defines holds: any >= 1, all complete, groups >= min."""
+    matched = {h.pattern for h in hits}
+    if playbook.match_any and not matched.intersection(playbook.match_any):
+        return False
+    if playbook.match_all and not matched.issuperset(playbook.match_all):
+        return False
+    for g in playbook.match_partial:
+        if len(matched.intersection(g.patterns)) < g.minimum:
+            return False
+    return bool(playbook.match_any or playbook.match_all or playbook.match_partial)
+
+
+def _score(playbook: Playbook, hits: list[Hit], matcher: Matcher, ctx: _Context) -> tuple[float, Hit]:
+    """The finding's score and its best hit (specific and close to the failure)."""
+    matched: dict[Pattern, list[Hit]] = {}
+    for h in hits:
+        matched.setdefault(h.pattern, []).append(h)
+    score = playbook.base_score
+    for p in playbook.match_any:
+        if p in matched:
+            score += _specificity(p, matcher)
+    for p in playbook.match_all:
+        if p in matched:
+            score += 1.0 * _specificity(p, matcher) + 0.5
+    if playbook.match_all and all(p in matched for p in playbook.match_all):
+        score += 1.5
+    for g in playbook.match_partial:
+        n = sum(1 for p in g.patterns if p in matched)
+        score += 0.5 * n + (1.0 if n >= g.minimum else 0.0)
+    best = max(hits, key=lambda h: (_specificity(h.pattern, matcher) * ctx.proximity(h.line), h.line))
+    location = max(_specificity(h.pattern, matcher) * ctx.proximity(h.line) for h in hits)
+    score += 2.5 * location
+    return round(score, 4), best
+
+
+def _suspects(log: LogFile, ctx: _Context, limit: int = 5) -> tuple[list[Suspect], tuple[int, ...]]:
+    """Best error-like lines (a handful) and every error-like line for e/E."""
+    ranked: list[tuple[float, int, tuple[str, ...]]] = []
+    error_lines = []
+    for line, (weight, reasons) in ctx.scan.markers.items():
+        if weight <= 0.35:
+            continue
+        error_lines.append(line)
+        ranked.append((weight + 2.0 * ctx.proximity(line), line, reasons))
+    ranked.sort(key=lambda t: (-t[0], -t[1]))
+    out: list[Suspect] = []
+    taken: list[int] = []
+    for score, line, reasons in ranked:
+        if any(abs(line - t) <= 2 for t in taken):
+            continue  # one suspect per block of lines
+        text = clean_text(log.display_line(line))
+        if not text:
+            continue
+        taken.append(line)
+        out.append(Suspect(line, text[:500], ", ".join(r for r in reasons if r), round(score, 3)))
+        if len(out) >= limit:
+            break
+    return out, tuple(sorted(error_lines))
+
+
+def diagnose(
+    log: LogFile,
+    catalog: Catalog,
+    progress: Callable[[float], None] | None = None,
+    top: int | None = None,
+) -> Diagnosis:
+    """Analyse one log against a catalog: ranked findings, suspects and focus line."""
+    t0 = time.perf_counter()
+    matcher = matcher_for(catalog)
+    scan = matcher.scan(log, progress)
+    ctx = _failure_context(log, scan)
+    scored: list[tuple[float, Playbook, list[Hit], Hit]] = []
+    for idx, hits in scan.hits.items():
+        playbook = matcher.playbooks[idx]
+        if any(h.role == "none" for h in hits):
+            continue
+        if playbook.scope == "step":
+            hits = _step_groups(playbook, hits, ctx)
+        if not hits or not _satisfied(playbook, hits):
+            continue
+        score, best = _score(playbook, hits, matcher, ctx)
+        scored.append((score, playbook, hits, best))
+    scored.sort(key=lambda t: (-t[0], SEVERITY_RANK.get(t[1].severity, 9), t[1].id))
+    findings = []
+    for i, (score, playbook, hits, _best) in enumerate(scored):
+        others = [s for j, (s, *_rest) in enumerate(scored) if j != i]
+        runner = max(others) if others else 0.0
+        separation = max(0.0, score - runner) / score if score > 0 else 0.0
+        confidence = 0.5 * score / (score + 1.0) + 0.5 * separation
+        captures: dict[str, str] = {}
+        for h in hits:
+            for name, value in h.groups:
+                captures.setdefault(name, value)
+        findings.append(
+            Finding(playbook, score, round(min(1.0, max(0.0, confidence)), 3), tuple(hits), tuple(captures.items()))
+        )
+    if top is not None:
+        findings = findings[:top]
+    suspects, error_lines = _suspects(log, ctx)
+    if scored:
+        focus: int | None = scored[0][3].line
+    elif suspects:
+        focus = suspects[0].line
+    else:
+        focus = ctx.failure_line if scan.lines else None
+    return Diagnosis(
+        path=log.path,
+        lines=scan.lines,
+        bytes=log.size,
+        findings=tuple(findings),
+        suspects=tuple(suspects),
+        error_lines=error_lines,
+        focus_line=focus,
+        elapsed_ms=round((time.perf_counter() - t0) * 1000, 1),
+    )

@@ -1,0 +1,221 @@
+"""One pass over the text finds every hit of every pattern of the catalog.
+
+The catalog is compiled once into a single Aho-Corasick automaton over the literal keys
+(literal patterns, and the anchors of regex patterns). Each chunk of the log is
+normalized in bulk (see ``logs.normalize_chunk``), lower-cased and scanned once; the
+cost is proportional to the text, not to lines x patterns. Only the lines where some
+key occurred are then looked at one by one, to confirm the match on the exact match
+text, run the regexes whose anchor occurred, and compute the column span.
+
+``ahocorasick_rs`` is the fast path; without it a per-key ``bytes.find`` scan of each
+chunk (still C speed, but proportional to the number of keys) is the fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+from faultline_tui.engine.logs import LogFile, match_text, normalize_chunk
+from faultline_tui.engine.models import Hit, Pattern, Playbook, Role
+from faultline_tui.engine.patterns import MAX_REGEX_LINE, compile_regex, literal_key
+
+try:
+    import ahocorasick_rs as _ac
+except ImportError:  # pragma: no cover - exercised by the fallback test through a flag
+    _ac = None
+
+#: Lines that start a step: GitHub groups, GitLab sections, Travis folds.
+_STEP_RAW = re.compile(rb"##\[group\]|::group::|travis_fold:start:|section_start:")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A built-in error-like phrase used to find suspects without any playbook."""
+
+    key: str
+    weight: float
+    reason: str
+
+
+@dataclass
+class _Entry:
+    owner: int  # playbook index, or -1 for a marker
+    role: Role
+    pattern: Pattern
+    key: str
+    is_regex: bool = False
+    marker: Marker | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled on first use: most regexes never see a candidate line."""
+        return re.compile(self.pattern.text, re.IGNORECASE)
+
+
+@dataclass
+class ScanResult:
+    """What one pass over a log found."""
+
+    lines: int
+    #: playbook index -> its hits in line order
+    hits: dict[int, list[Hit]] = field(default_factory=dict)
+    #: line -> (marker weights summed, reasons)
+    markers: dict[int, tuple[float, tuple[str, ...]]] = field(default_factory=dict)
+    #: first line of every step, ascending (always starts with 1)
+    step_starts: list[int] = field(default_factory=lambda: [1])
+
+    def step_of(self, line: int) -> int:
+        """Index of the step that holds ``line``."""
+        return bisect_right(self.step_starts, line) - 1
+
+
+class Matcher:
+    """A catalog compiled for scanning; build once, scan many logs."""
+
+    def __init__(self, playbooks: Sequence[Playbook], markers: Sequence[Marker] = (), use_fast: bool = True):
+        self.playbooks = list(playbooks)
+        self._keys: list[str] = []
+        self._key_index: dict[str, int] = {}
+        self._entries: list[list[_Entry]] = []
+        owners: dict[str, set[int]] = defaultdict(set)
+        for i, pb in enumerate(self.playbooks):
+            for role, pat in pb.patterns():
+                if pat.kind == "literal":
+                    key = literal_key(pat.text)
+                    self._add(key, _Entry(i, role, pat, key))
+                    owners[key].add(i)
+                else:
+                    for key in pat.anchors or compile_regex(pat.text)[1]:
+                        self._add(key, _Entry(i, role, pat, key, is_regex=True))
+                    owners["re:" + pat.text].add(i)
+        for m in markers:
+            self._add(m.key, _Entry(-1, "any", Pattern(m.key), m.key, marker=m))
+        #: how many playbooks use a pattern (by literal key or ``re:`` source)
+        self.sharing = {k: len(v) for k, v in owners.items()}
+        self._fast = bool(use_fast and _ac is not None and self._keys)
+        if self._fast:
+            assert _ac is not None
+            self._automaton = _ac.BytesAhoCorasick(
+                [k.encode("utf-8") for k in self._keys], matchkind=_ac.MATCHKIND_STANDARD
+            )
+        self._encoded = [k.encode("utf-8") for k in self._keys]
+
+    def _add(self, key: str, entry: _Entry) -> None:
+        idx = self._key_index.get(key)
+        if idx is None:
+            idx = self._key_index[key] = len(self._keys)
+            self._keys.append(key)
+            self._entries.append([])
+        self._entries[idx].append(entry)
+
+    def share_count(self, pattern: Pattern) -> int:
+        key = literal_key(pattern.text) if pattern.kind == "literal" else "re:" + pattern.text
+        return self.sharing.get(key, 1)
+
+    # -- scanning -----------------------------------------------------------------
+    def _find(self, text: bytes) -> list[tuple[int, int]]:
+        """(key index, start offset) of every occurrence of every key, by offset."""
+        if self._fast:
+            found = [(k, s) for k, s, _ in self._automaton.find_matches_as_indexes(text, overlapping=True)]
+        else:
+            found = []
+            for k, key in enumerate(self._encoded):
+                pos = text.find(key)
+                while pos >= 0:
+                    found.append((k, pos))
+                    pos = text.find(key, pos + 1)
+        found.sort(key=itemgetter(1))
+        return found
+
+    def scan(self, log: LogFile, progress: Callable[[float], None] | None = None) -> ScanResult:
+        """Find every hit in ``log`` (and its step boundaries and error markers)."""
+        candidates: dict[int, set[int]] = defaultdict(set)
+        marker_weight: dict[int, float] = defaultdict(float)
+        marker_reasons: dict[int, list[str]] = defaultdict(list)
+        steps: list[int] = [1]
+        for first, _offset, chunk in log.chunks(progress):
+            norm = normalize_chunk(chunk).lower()
+            line, prev = first, 0
+            for k, start in self._find(norm):
+                line += norm.count(b"\n", prev, start)
+                prev = start
+                if self._entries[k][0].owner >= 0 or len(self._entries[k]) > 1:
+                    candidates[line].add(k)
+                for e in self._entries[k]:
+                    if e.marker is not None:
+                        marker_weight[line] += e.marker.weight
+                        if e.marker.reason not in marker_reasons[line]:
+                            marker_reasons[line].append(e.marker.reason)
+            # step starts: CI markers in the raw text, and `$ command` echo lines
+            raw_starts = [m.start() for m in _STEP_RAW.finditer(chunk)]
+            norm_starts = [m.start() + 1 for m in re.finditer(rb"\n\$ ", norm)]
+            if norm.startswith(b"$ "):
+                norm_starts.insert(0, 0)
+            steps += _lines_at(chunk, raw_starts, first)
+            steps += _lines_at(norm, norm_starts, first)
+        result = ScanResult(lines=log.line_count)
+        result.step_starts = sorted(set(steps))
+        result.markers = {ln: (w, tuple(marker_reasons[ln])) for ln, w in marker_weight.items()}
+        hits: dict[int, list[Hit]] = defaultdict(list)
+        for line in sorted(candidates):
+            self._confirm(log, line, candidates[line], hits)
+        result.hits = dict(hits)
+        return result
+
+    def _confirm(self, log: LogFile, line: int, keys: set[int], out: dict[int, list[Hit]]) -> None:
+        """Exact hits on one candidate line, with display-column spans."""
+        display = log.display_line(line)
+        text, cols = match_text(display)
+        low = text.lower()
+        same_length = len(low) == len(text)
+        done: set[tuple[int, Pattern]] = set()
+        found: list[tuple[int, Hit]] = []
+        for k in sorted(keys):
+            for e in self._entries[k]:
+                if e.owner < 0 or (e.owner, e.pattern) in done:
+                    continue
+                done.add((e.owner, e.pattern))
+                if not e.is_regex:
+                    spans = _literal_spans(low, text, e.key, same_length)
+                    for s, t in spans:
+                        found.append((e.owner, Hit(line, cols[s], _end(cols, t), e.pattern, e.role)))
+                else:
+                    for m in e.regex.finditer(text[:MAX_REGEX_LINE]):
+                        groups = tuple((g, v) for g, v in m.groupdict().items() if v)
+                        found.append(
+                            (e.owner, Hit(line, cols[m.start()], _end(cols, m.end()), e.pattern, e.role, groups))
+                        )
+        for owner, hit in sorted(found, key=lambda oh: (oh[1].start, oh[1].end)):
+            out[owner].append(hit)
+
+
+def _end(cols: list[int], end: int) -> int:
+    """Display column just after the match text character ``end - 1``."""
+    return cols[end - 1] + 1 if end > 0 else cols[0]
+
+
+def _literal_spans(low: str, text: str, key: str, same_length: bool) -> list[tuple[int, int]]:
+    if not same_length:  # lower() changed the length: search case-insensitively instead
+        return [m.span() for m in re.finditer(re.escape(key), text, re.IGNORECASE)]
+    spans = []
+    pos = low.find(key)
+    while pos >= 0:
+        spans.append((pos, pos + len(key)))
+        pos = low.find(key, pos + 1)
+    return spans
+
+
+def _lines_at(buf: bytes, offsets: list[int], first: int) -> list[int]:
+    """Line numbers of ascending byte offsets in ``buf`` whose first line is ``first``."""
+    out = []
+    line, prev = first, 0
+    for off in offsets:
+        line += buf.count(b"\n", prev, off)
+        prev = off
+        out.append(line)
+    return out

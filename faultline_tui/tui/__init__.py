@@ -1,0 +1,1 @@
+"""The Textual viewer of faultline-tui."""

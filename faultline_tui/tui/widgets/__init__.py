@@ -1,0 +1,1 @@
+"""Widgets of the viewer, one module per pane."""
