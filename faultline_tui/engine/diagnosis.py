@@ -71,7 +71,7 @@ MARKERS: tuple[Marker, ...] = tuple(
         ("tests failed", 2.0, "tests failed"),
         ("test failed", 2.0, "tests failed"),
         ("failing tests", 2.0, "tests failed"),
-        ("make: ***", 2.0, "make error"),
+        ("make: ***", 1.5, "exit"),
         ("timed out", 1.2, "timeout"),
         ("out of memory", 1.5, "out of memory"),
         ("killed", 0.6, "killed"),
@@ -90,7 +90,7 @@ MARKERS: tuple[Marker, ...] = tuple(
         ("-werror", -1.5, ""),
         ("warning:", -0.8, ""),
         ("warn ", -0.6, ""),
-        ("your build exited with", -1.0, ""),
+        ("your build exited with", -1.5, ""),
         ("retrying", -0.8, ""),
         ("ignored", -0.5, ""),
         ("skipped", -0.5, ""),
@@ -100,20 +100,19 @@ MARKERS: tuple[Marker, ...] = tuple(
 # The lines that end a failing job: the failure point every hit is weighed against.
 _EXIT = re.compile(
     r"(?:exited with|exit code|exit status|returned a non-zero exit status)[: ]*(-?\d+)"
-    r"|(job failed)|(build failed)|(build failure)",
+    r"|(job failed)|(build failed)|(build failure)|(make: \*\*\*)",
     re.IGNORECASE,
 )
 
-_MATCHERS: dict[int, Matcher] = {}
 _LOCK = threading.Lock()
 
 
 def matcher_for(catalog: Catalog) -> Matcher:
-    """The compiled matcher of a catalog (built once per catalog per process)."""
+    """The compiled matcher of a catalog (built once per catalog, kept on it)."""
     with _LOCK:
-        m = _MATCHERS.get(id(catalog))
-        if m is None:
-            m = _MATCHERS[id(catalog)] = Matcher(sorted(catalog.playbooks.values(), key=lambda p: p.id), MARKERS)
+        m = catalog.compiled
+        if not isinstance(m, Matcher):
+            m = catalog.compiled = Matcher(sorted(catalog.playbooks.values(), key=lambda p: p.id), MARKERS)
         return m
 
 
@@ -180,16 +179,7 @@ def _step_groups(playbook: Playbook, hits: list[Hit], ctx: _Context) -> list[Hit
 
 
 def _satisfied(playbook: Playbook, hits: Sequence[Hit]) -> bool:
-    """Every section the playbook defines holds: any >= 1, all complete, groups >= min."""
-    matched = {h.pattern for h in hits}
-    if playbook.match_any and not matched.intersection(playbook.match_any):
-        return False
-    if playbook.match_all and not matched.issuperset(playbook.match_all):
-        return False
-    for g in playbook.match_partial:
-        if len(matched.intersection(g.patterns)) < g.minimum:
-            return False
-    return bool(playbook.match_any or playbook.match_all or playbook.match_partial)
+    return playbook.satisfied_by({h.pattern for h in hits})
 
 
 def _score(playbook: Playbook, hits: list[Hit], matcher: Matcher, ctx: _Context) -> tuple[float, Hit]:
@@ -223,7 +213,9 @@ def _suspects(log: LogFile, ctx: _Context, limit: int = 5) -> tuple[list[Suspect
         if weight <= 0.35:
             continue
         error_lines.append(line)
-        ranked.append((weight + 2.0 * ctx.proximity(line), line, reasons))
+        # the failing command's exit line says *that* it failed, rarely *why*
+        penalty = 1.0 if line == ctx.failure_line else 0.0
+        ranked.append((weight + 2.0 * ctx.proximity(line) - penalty, line, reasons))
     ranked.sort(key=lambda t: (-t[0], -t[1]))
     out: list[Suspect] = []
     taken: list[int] = []

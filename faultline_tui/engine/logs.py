@@ -49,9 +49,6 @@ _ESC_PATTERN = (
     r"|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]"
 )
 _ESC_STR = re.compile(_ESC_PATTERN)
-_ESC_BYTES = re.compile(
-    _ESC_PATTERN.replace(r"|\x9b[0-?]*[ -/]*[@-~]", "").encode("ascii")
-)
 _SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 _ERASE_LINE = re.compile(r"\x1b\[[012]?K")
 
@@ -64,11 +61,8 @@ _DECORATION_PATTERN = (
     r"|travis_(?:fold|time):(?:start|end):[A-Za-z0-9_.:=,-]*"  # Travis
 )
 _DECORATION_STR = re.compile(_DECORATION_PATTERN, re.M)
-_DECORATION_BYTES = re.compile(_DECORATION_PATTERN.encode("ascii"), re.M)
 _WS_STR = re.compile(r"[ \t]{2,}|\t")
-_WS_BYTES = re.compile(rb"[ \t]{2,}|\t")
 _CRLF_BYTES = re.compile(rb"\r+(?=\n)|\r+\Z")
-_CR_LINE_BYTES = re.compile(rb"[^\n]*\r[^\n]*")
 
 
 def _overwrite(text: str) -> str:
@@ -198,26 +192,65 @@ def match_text(display: str) -> tuple[str, list[int]]:
     return text, cols
 
 
+_CTRL_BYTES = bytes([*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+_TAB_TO_SPACE = bytes.maketrans(b"\t", b" ")
+_ESC_SEQ_BYTES = re.compile(
+    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[PX^_][^\x1b\n]*(?:\x1b\\)?|[ -/]*[0-~])"
+)
+_OVERWRITE_BYTES = re.compile(rb"\r|\x1b\[[12]K")
+# Each decoration pass starts with a literal, so the regex engine skips ahead quickly;
+# a pass runs only when its literal occurs in the chunk.
+_DECORATION_PASSES = (
+    (b"T", re.compile(rb"\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?"), b"\n"),
+    (b"##[", re.compile(rb"##\[[a-z]+\]"), b""),
+    (
+        b"::",
+        re.compile(rb"::(?:error|warning|notice|debug|group|endgroup|add-mask|set-output)(?: [^:\n]*)?::"),
+        b"",
+    ),
+    (b"section_", re.compile(rb"section_(?:start|end):\d+:[A-Za-z0-9_.-]+(?:\[[^\]\n]*\])?"), b""),
+    (b"travis_", re.compile(rb"travis_(?:fold|time):(?:start|end):[A-Za-z0-9_.:=,-]*"), b""),
+)
+
+
 def normalize_chunk(chunk: bytes) -> bytes:
     """Match text of a whole chunk of lines, with exactly as many ``\\n`` as the input.
 
     Equivalent to ``match_text(display_text(line))`` for every line, but done with
-    whole-chunk regular-expression passes that skip what the chunk does not contain.
+    whole-chunk passes (``bytes.replace``/``translate`` and literal-led regexes, all C
+    speed) that are skipped when the chunk lacks what they remove.
     """
     if b"\r" in chunk:
         chunk = _CRLF_BYTES.sub(b"", chunk)
-        if b"\r" in chunk:
-            chunk = _CR_LINE_BYTES.sub(_overwrite_bytes, chunk)
-    if b"\x1b" in chunk or b"\x00" in chunk or b"\x08" in chunk:
-        chunk = _ESC_BYTES.sub(b"", chunk)
-    if b"##[" in chunk or b"::" in chunk or b"_start:" in chunk or b"_end:" in chunk or b"Z " in chunk:
-        chunk = _DECORATION_BYTES.sub(b"", chunk)
-    return _WS_BYTES.sub(b" ", chunk)
+    if b"\r" in chunk or b"\x1b[2K" in chunk or b"\x1b[1K" in chunk:
+        chunk = _resolve_overwrites(chunk)
+    if b"\x1b" in chunk:
+        chunk = _ESC_SEQ_BYTES.sub(b"", chunk)
+    chunk = chunk.translate(_TAB_TO_SPACE, _CTRL_BYTES)
+    for probe, pattern, repl in _DECORATION_PASSES:
+        if probe in chunk:
+            chunk = pattern.sub(repl, b"\n" + chunk)[1:] if repl else pattern.sub(repl, chunk)
+    while b"  " in chunk:
+        chunk = chunk.replace(b"  ", b" ")
+    return chunk
 
 
-def _overwrite_bytes(m: re.Match[bytes]) -> bytes:
-    line = m.group().decode("utf-8", "replace")
-    return _overwrite(line).encode("utf-8")
+def _resolve_overwrites(chunk: bytes) -> bytes:
+    """Apply ``\\r`` and erase-line sequences on the lines that contain them."""
+    out: list[bytes] = []
+    pos = 0
+    size = len(chunk)
+    m = _OVERWRITE_BYTES.search(chunk)
+    while m is not None:
+        start = chunk.rfind(b"\n", 0, m.start()) + 1
+        end = chunk.find(b"\n", m.start())
+        end = size if end < 0 else end
+        out.append(chunk[pos:start])
+        out.append(_overwrite(chunk[start:end].decode("utf-8", "replace")).encode("utf-8"))
+        pos = end
+        m = _OVERWRITE_BYTES.search(chunk, end)
+    out.append(chunk[pos:])
+    return b"".join(out)
 
 
 # --- files --------------------------------------------------------------------------

@@ -29,8 +29,12 @@ try:
 except ImportError:  # pragma: no cover - exercised by the fallback test through a flag
     _ac = None
 
+#: A regex whose anchor occurs on more lines than this in one chunk is run over the
+#: whole chunk at once instead of being confirmed line by line.
+_HOT = 24
+
 #: Lines that start a step: GitHub groups, GitLab sections, Travis folds.
-_STEP_RAW = re.compile(rb"##\[group\]|::group::|travis_fold:start:|section_start:")
+_STEP_MARKERS = (b"##[group]", b"::group::", b"travis_fold:start:", b"section_start:")
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class _Entry:
 
     @property
     def regex(self) -> re.Pattern[str]:
-        """Compiled on first use: most regexes never see a candidate line."""
+        """Compiled on first use (``re`` caches it): most regexes never see a candidate."""
         return re.compile(self.pattern.text, re.IGNORECASE)
 
 
@@ -104,6 +108,9 @@ class Matcher:
                 [k.encode("utf-8") for k in self._keys], matchkind=_ac.MATCHKIND_STANDARD
             )
         self._encoded = [k.encode("utf-8") for k in self._keys]
+        self._entry_list = [e for entries in self._entries for e in entries]
+        self._entry_id = {id(e): i for i, e in enumerate(self._entry_list)}
+        self._bulk: dict[Pattern, re.Pattern[bytes] | None] = {}
 
     def _add(self, key: str, entry: _Entry) -> None:
         idx = self._key_index.get(key)
@@ -132,27 +139,54 @@ class Matcher:
         found.sort(key=itemgetter(1))
         return found
 
+    def _bulk_regex(self, entry: _Entry) -> re.Pattern[bytes] | None:
+        """The entry's regex for whole lower-cased chunks (None if it has no bytes form)."""
+        if entry.pattern not in self._bulk:
+            try:
+                self._bulk[entry.pattern] = re.compile(entry.pattern.text.encode("utf-8"), re.I | re.M)
+            except re.error:
+                self._bulk[entry.pattern] = None
+        return self._bulk[entry.pattern]
+
     def scan(self, log: LogFile, progress: Callable[[float], None] | None = None) -> ScanResult:
-        """Find every hit in ``log`` (and its step boundaries and error markers)."""
-        candidates: dict[int, set[int]] = defaultdict(set)
+        """Find every hit in ``log`` (and its step boundaries and error markers).
+
+        Three phases: (1) one automaton pass per chunk records, for every pattern, the
+        lines where its key occurs (a regex whose anchor is frequent in a chunk is run
+        once over the whole chunk instead, so its lines are exact); (2) playbooks whose
+        rules cannot hold with those patterns are dropped; (3) the remaining candidate
+        lines are confirmed one by one, with columns and captured groups.
+        """
+        entry_lines: dict[int, list[int]] = defaultdict(list)
         marker_weight: dict[int, float] = defaultdict(float)
         marker_reasons: dict[int, list[str]] = defaultdict(list)
         steps: list[int] = [1]
         for first, _offset, chunk in log.chunks(progress):
             norm = normalize_chunk(chunk).lower()
-            line, prev = first, 0
+            by_key: dict[int, list[int]] = defaultdict(list)
             for k, start in self._find(norm):
-                line += norm.count(b"\n", prev, start)
-                prev = start
-                if self._entries[k][0].owner >= 0 or len(self._entries[k]) > 1:
-                    candidates[line].add(k)
+                by_key[k].append(start)
+            for k, starts in by_key.items():
+                lines = _lines_at(norm, starts, first)
                 for e in self._entries[k]:
                     if e.marker is not None:
-                        marker_weight[line] += e.marker.weight
-                        if e.marker.reason not in marker_reasons[line]:
-                            marker_reasons[line].append(e.marker.reason)
+                        for ln in set(lines):
+                            marker_weight[ln] += e.marker.weight
+                            if e.marker.reason not in marker_reasons[ln]:
+                                marker_reasons[ln].append(e.marker.reason)
+                        continue
+                    eid = self._entry_id[id(e)]
+                    bulk = self._bulk_regex(e) if e.is_regex and len(starts) > _HOT else None
+                    if bulk is not None:
+                        offsets = [m.start() for m in bulk.finditer(norm)]
+                        entry_lines[eid] += _lines_at(norm, offsets, first)
+                    else:
+                        entry_lines[eid] += lines
             # step starts: CI markers in the raw text, and `$ command` echo lines
-            raw_starts = [m.start() for m in _STEP_RAW.finditer(chunk)]
+            raw_starts = sorted(
+                m.start() for marker in _STEP_MARKERS if marker in chunk
+                for m in re.finditer(re.escape(marker), chunk)
+            )
             norm_starts = [m.start() + 1 for m in re.finditer(rb"\n\$ ", norm)]
             if norm.startswith(b"$ "):
                 norm_starts.insert(0, 0)
@@ -161,13 +195,25 @@ class Matcher:
         result = ScanResult(lines=log.line_count)
         result.step_starts = sorted(set(steps))
         result.markers = {ln: (w, tuple(marker_reasons[ln])) for ln, w in marker_weight.items()}
+        # phase 2: only playbooks whose rules can still hold are confirmed line by line
+        present: dict[int, set[Pattern]] = defaultdict(set)
+        for eid, lines in entry_lines.items():
+            if lines:
+                e = self._entry_list[eid]
+                present[e.owner].add(e.pattern)
+        possible = {o for o, pats in present.items() if self.playbooks[o].satisfied_by(pats)}
+        candidates: dict[int, set[int]] = defaultdict(set)
+        for eid, lines in entry_lines.items():
+            if self._entry_list[eid].owner in possible:
+                for ln in lines:
+                    candidates[ln].add(eid)
         hits: dict[int, list[Hit]] = defaultdict(list)
         for line in sorted(candidates):
             self._confirm(log, line, candidates[line], hits)
         result.hits = dict(hits)
         return result
 
-    def _confirm(self, log: LogFile, line: int, keys: set[int], out: dict[int, list[Hit]]) -> None:
+    def _confirm(self, log: LogFile, line: int, entry_ids: set[int], out: dict[int, list[Hit]]) -> None:
         """Exact hits on one candidate line, with display-column spans."""
         display = log.display_line(line)
         text, cols = match_text(display)
@@ -175,21 +221,20 @@ class Matcher:
         same_length = len(low) == len(text)
         done: set[tuple[int, Pattern]] = set()
         found: list[tuple[int, Hit]] = []
-        for k in sorted(keys):
-            for e in self._entries[k]:
-                if e.owner < 0 or (e.owner, e.pattern) in done:
-                    continue
-                done.add((e.owner, e.pattern))
-                if not e.is_regex:
-                    spans = _literal_spans(low, text, e.key, same_length)
-                    for s, t in spans:
-                        found.append((e.owner, Hit(line, cols[s], _end(cols, t), e.pattern, e.role)))
-                else:
-                    for m in e.regex.finditer(text[:MAX_REGEX_LINE]):
-                        groups = tuple((g, v) for g, v in m.groupdict().items() if v)
-                        found.append(
-                            (e.owner, Hit(line, cols[m.start()], _end(cols, m.end()), e.pattern, e.role, groups))
-                        )
+        for eid in sorted(entry_ids):
+            e = self._entry_list[eid]
+            if (e.owner, e.pattern) in done:
+                continue
+            done.add((e.owner, e.pattern))
+            if not e.is_regex:
+                for s, t in _literal_spans(low, text, e.key, same_length):
+                    found.append((e.owner, Hit(line, cols[s], _end(cols, t), e.pattern, e.role)))
+            else:
+                for m in e.regex.finditer(text[:MAX_REGEX_LINE]):
+                    groups = tuple((g, v) for g, v in m.groupdict().items() if v)
+                    found.append(
+                        (e.owner, Hit(line, cols[m.start()], _end(cols, m.end()), e.pattern, e.role, groups))
+                    )
         for owner, hit in sorted(found, key=lambda oh: (oh[1].start, oh[1].end)):
             out[owner].append(hit)
 

@@ -74,6 +74,21 @@ class Playbook:
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
+    def satisfied_by(self, matched: set[Pattern] | frozenset[Pattern]) -> bool:
+        """Whether hits of ``matched`` satisfy every section this playbook defines.
+
+        ``any`` needs one hit, ``all`` every pattern, each ``partial`` group its minimum
+        (``none`` vetoes are applied by the diagnosis, not here).
+        """
+        if self.match_any and matched.isdisjoint(self.match_any):
+            return False
+        if self.match_all and not matched.issuperset(self.match_all):
+            return False
+        for g in self.match_partial:
+            if len(matched.intersection(g.patterns)) < g.minimum:
+                return False
+        return bool(self.match_any or self.match_all or self.match_partial)
+
     def patterns(self) -> list[tuple[Role, Pattern]]:
         """Every pattern with the role it plays, in file order."""
         out: list[tuple[Role, Pattern]] = [("any", p) for p in self.match_any]

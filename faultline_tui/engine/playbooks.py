@@ -57,6 +57,8 @@ class Catalog:
     playbooks: dict[str, Playbook]
     notices: list[str] = field(default_factory=list)
     errors: list[PlaybookError] = field(default_factory=list)
+    #: the matcher compiled from these playbooks (set by the diagnosis on first use)
+    compiled: object = field(default=None, repr=False, compare=False)
 
     def get(self, playbook_id: str) -> Playbook | None:
         return self.playbooks.get(playbook_id)

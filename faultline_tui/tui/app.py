@@ -92,6 +92,9 @@ class FaultlineApp(App[int]):
     def on_log_loader_progress(self, message: LogLoader.Progress) -> None:
         self.main_screen.show_progress(message.stage, message.fraction)
 
+    def on_log_loader_previewed(self, message: LogLoader.Previewed) -> None:
+        self.main_screen.show_preview(message.preview)
+
     def on_log_loader_indexed(self, message: LogLoader.Indexed) -> None:
         self.main_screen.show_log(message.log)
 

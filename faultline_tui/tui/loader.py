@@ -15,6 +15,7 @@ from faultline_tui.engine.errors import FaultlineError
 from faultline_tui.engine.logs import LogFile, open_log
 from faultline_tui.engine.models import Diagnosis
 from faultline_tui.engine.playbooks import load_catalog
+from faultline_tui.tui.preview import LogPreview
 
 
 class Cancelled(Exception):
@@ -35,6 +36,13 @@ class LogLoader:
         def can_replace(self, message: Message) -> bool:
             # only the latest progress matters: coalesce a burst of updates
             return isinstance(message, LogLoader.Progress)
+
+    class Previewed(Message):
+        """The first lines of the log, to show while it is indexed."""
+
+        def __init__(self, preview: LogPreview) -> None:
+            super().__init__()
+            self.preview = preview
 
     class Indexed(Message):
         """The log is open and indexed: it can be shown."""
@@ -84,6 +92,10 @@ class LogLoader:
         """Do everything, posting messages; errors end up in ``Failed``."""
         try:
             self._post(self.Progress("reading", None))
+            if self._log is None:
+                preview = LogPreview.read(self._log_path)
+                if preview is not None:
+                    self._post(self.Previewed(preview))
             log = self._log if self._log is not None else open_log(self._log_path)
             log.build_index(self._progress("indexing"))
             self._post(self.Indexed(log))

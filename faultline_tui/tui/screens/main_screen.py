@@ -35,6 +35,7 @@ from faultline_tui.tui.widgets.status_bar import StatusBar, progress_text
 
 if TYPE_CHECKING:
     from faultline_tui.engine.logs import LogFile
+    from faultline_tui.tui.preview import LogPreview
     from faultline_tui.tui.app import FaultlineApp
 
 _HIT = Binding.Group("hit")
@@ -127,10 +128,15 @@ class MainScreen(Screen[None]):
         """Show what the loader is doing (the status bar's progress field)."""
         self.status.progress = progress_text(stage, fraction)
 
+    def show_preview(self, preview: LogPreview) -> None:
+        """Show the first lines of the log while it is being indexed."""
+        if self.log_file is None:
+            self.log_view.set_log(preview)
+
     def show_log(self, log: LogFile) -> None:
-        """The log is indexed: show it, cursor on line 1, while diagnosis goes on."""
+        """The log is indexed: show all of it while diagnosis goes on."""
         self.log_file = log
-        self.log_view.set_log(log)
+        self.log_view.set_log(log, keep_position=True)
         self.status.total_lines = log.line_count
         self._update_status()
 

@@ -22,8 +22,8 @@ def finding_prompt(rank: int, finding: Finding) -> Content:
     severity = finding.playbook.severity or "?"
     sev_style = _SEVERITY_STYLE.get(severity, "$foreground")
     return Content.from_markup(
-        "[b]$rank. $title[/b]\n   [$accent]$confidence[/] · [dim]$id[/] · "
-        f"[{sev_style}]$severity[/] · $hits",
+        "[b]$rank. $title[/b]\n   [$accent]$confidence[/] · "
+        f"[{sev_style}]$severity[/] · $hits · [dim]$id[/]",
         rank=str(rank),
         title=finding.playbook.title,
         confidence=f"{round(finding.confidence * 100)}%",

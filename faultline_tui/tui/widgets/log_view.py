@@ -152,16 +152,21 @@ class LogView(ScrollView, can_focus=True):
     def filtered(self) -> bool:
         return self._rows is not None
 
-    def set_log(self, log: LogSource) -> None:
-        """Show ``log`` (its index must be built) with the cursor on line 1."""
+    def set_log(self, log: LogSource, *, keep_position: bool = False) -> None:
+        """Show ``log`` (its index must be built) with the cursor on line 1.
+
+        ``keep_position`` keeps the cursor and scroll offset, for when the complete log
+        replaces a preview of its first lines.
+        """
         self._log = log
         self._line_count = log.line_count
-        self._cursor = 1 if self._line_count else 0
+        if not keep_position or not 1 <= self._cursor <= self._line_count:
+            self._cursor = 1 if self._line_count else 0
+            self.scroll_to(0, 0, animate=False)
         self._cache.clear()
         self._max_width = 0
         self._rows = None
         self._relayout()
-        self.scroll_to(0, 0, animate=False)
         self.post_message(self.CursorMoved(self._cursor))
 
     def set_marks(self, marks: Marks) -> None:
@@ -315,9 +320,9 @@ class LogView(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
-        if self._pending_center:
-            self._pending_center = False
-            self._scroll_to_cursor(center=True)
+        # a layout change (narrow/wide, a pane resized) must not lose the cursor
+        self._pending_center = False
+        self._scroll_to_cursor(center=True)
 
     def notify_style_update(self) -> None:
         # highlight colours come from component classes: a theme change re-renders
