@@ -126,17 +126,23 @@ class _Context:
     scan: ScanResult
 
     def proximity(self, line: int) -> float:
-        """1.0 right before the failure point in its step, falling off with distance."""
+        """How close ``line`` is to the failure: highest in the failing step, before it.
+
+        Inside the failing step the weight falls off slowly (a long test run can print
+        its first failure hundreds of lines before the exit); earlier steps weigh less,
+        and lines after the failure point (after_failure dumps, cleanup) least.
+        """
         if self.lines <= 0:
             return 0.0
-        step = self.scan.step_of(line)
-        if line <= self.failure_line:
-            distance = self.failure_line - line
-            near = math.exp(-distance / 60.0)
-            same_step = 1.0 if step == self.failure_step else 0.45
-            return max(0.15, near) * same_step + (0.2 if step == self.failure_step else 0.0)
-        # after the failure point: after_failure dumps, cleanup, summaries
-        return 0.35 * math.exp(-(line - self.failure_line) / 200.0) + 0.1
+        if line > self.failure_line:
+            return 0.1 + 0.25 * math.exp(-(line - self.failure_line) / 200.0)
+        near = math.exp(-(self.failure_line - line) / 300.0)
+        if self.scan.step_of(line) == self.failure_step:
+            return 0.55 + 0.45 * near
+        return 0.15 + 0.35 * near
+
+    def in_failing_step(self, line: int) -> bool:
+        return line <= self.failure_line and self.scan.step_of(line) == self.failure_step
 
 
 def _failure_context(log: LogFile, scan: ScanResult) -> _Context:
@@ -199,8 +205,14 @@ def _score(playbook: Playbook, hits: list[Hit], matcher: Matcher, ctx: _Context)
     for g in playbook.match_partial:
         n = sum(1 for p in g.patterns if p in matched)
         score += 0.5 * n + (1.0 if n >= g.minimum else 0.0)
-    best = max(hits, key=lambda h: (_specificity(h.pattern, matcher) * ctx.proximity(h.line), h.line))
     location = max(_specificity(h.pattern, matcher) * ctx.proximity(h.line) for h in hits)
+    # the line to open at: the most specific hit of the failing step (else of the best
+    # located ones), and among equals the first — the first failure explains the rest
+    pool = [h for h in hits if ctx.in_failing_step(h.line)] or [
+        h for h in hits if _specificity(h.pattern, matcher) * ctx.proximity(h.line) >= 0.8 * location
+    ]
+    top_spec = max(_specificity(h.pattern, matcher) for h in pool)
+    best = min((h for h in pool if _specificity(h.pattern, matcher) >= 0.9 * top_spec), key=lambda h: h.line)
     score += 2.5 * location
     return round(score, 4), best
 
@@ -242,6 +254,12 @@ def diagnose(
     t0 = time.perf_counter()
     matcher = matcher_for(catalog)
     scan = matcher.scan(log, progress)
+    return rank(log, scan, matcher, top, t0)
+
+
+def rank(log: LogFile, scan: ScanResult, matcher: Matcher, top: int | None = None, t0: float | None = None) -> Diagnosis:
+    """Turn one scan's hits into the ranked diagnosis (no matching happens here)."""
+    t0 = time.perf_counter() if t0 is None else t0
     ctx = _failure_context(log, scan)
     scored: list[tuple[float, Playbook, list[Hit], Hit]] = []
     for idx, hits in scan.hits.items():

@@ -102,7 +102,7 @@ class FaultlineApp(App[int]):
         self.main_screen.show_diagnosis(message.diagnosis)
         if message.notices:
             more = f" (+{len(message.notices) - 3} more)" if len(message.notices) > 3 else ""
-            self.notify("\n".join(message.notices[:3]) + more, title="Playbooks", severity="warning")
+            self.notify("\n".join(message.notices[:3]) + more, title="Playbooks", severity="warning", markup=False)
 
     def on_log_loader_failed(self, message: LogLoader.Failed) -> None:
         self.show_error(message.error, fatal=True)
@@ -111,9 +111,10 @@ class FaultlineApp(App[int]):
     def show_error(self, message: str, *, fatal: bool = False) -> None:
         """Tell the user what went wrong; a fatal error ends the app (exit status 2)."""
         if fatal:
-            self.push_screen(ErrorScreen(message), lambda _: self.exit(2, return_code=2, message=f"faultline-tui: {message}"))
+            final = f"faultline-tui: {message}"
+            self.push_screen(ErrorScreen(message), lambda _: self.exit(2, return_code=2, message=final))
         else:
-            self.notify(message, severity="error", timeout=6)
+            self.notify(message, severity="error", timeout=6, markup=False)
 
     # -- services for the screens ----------------------------------------------------
     def action_help(self) -> None:
@@ -126,7 +127,7 @@ class FaultlineApp(App[int]):
         command = system_clipboard_command() if self.use_system_clipboard and not self.is_headless else None
         if command is not None:
             self._copy_with_tool(command, text)
-        self.notify(_short(text), title=f"Copied {what}", timeout=4)
+        self.notify(_short(text), title=f"Copied {what}", timeout=4, markup=False)
 
     @work(thread=True, group="clipboard", exit_on_error=False)
     def _copy_with_tool(self, command: list[str], text: str) -> None:

@@ -56,6 +56,7 @@ class HitIndex:
         self._labels = [_labels_by_line(f) for f in diagnosis.findings]
         self._errors = frozenset(diagnosis.error_lines)
         self._suspect_lines = tuple(sorted({s.line for s in diagnosis.suspects}))
+        self._marks: dict[int, Marks] = {}
 
     @property
     def matched(self) -> bool:
@@ -70,6 +71,11 @@ class HitIndex:
 
     def marks(self, selected: int) -> Marks:
         """The highlights with finding ``selected`` in front and the others quieter."""
+        if selected not in self._marks:
+            self._marks[selected] = self._build_marks(selected)
+        return self._marks[selected]
+
+    def _build_marks(self, selected: int) -> Marks:
         if not self.matched:
             reasons: dict[int, str] = {}
             for s in self.diagnosis.suspects:

@@ -411,3 +411,17 @@ async def test_no_match_says_so_and_lists_suspects(nomatch_log: str, make_app: C
         assert cursor(app) == suspects[1]
         await pilot.press("c")
         assert any("no fix command" in n for n in notifications(app))
+
+
+async def test_markup_in_names_and_lines_is_shown_literally(tmp_path, make_app: Callable) -> None:
+    """Brackets in the file name or a copied line are text, never markup."""
+    path = tmp_path / "build[1].log"
+    path.write_text("ok\n##[error]Process completed with exit code 1.\n")
+    app = make_app(str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        view = app.main_screen.query_one(LogView)
+        assert str(view.border_title) == "build[1].log"
+        await pilot.press("G", "y")
+        assert app.clipboard == "##[error]Process completed with exit code 1."
+        assert any("##[error]Process" in n for n in notifications(app))

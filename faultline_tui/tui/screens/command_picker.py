@@ -17,7 +17,7 @@ from faultline_tui.engine.models import Command
 
 def command_prompt(command: Command) -> Content:
     """The command's label, then its text as it will be copied."""
-    return Content.from_markup("[b]$label[/b]\n[$text-accent]$text[/]", label=command.label, text=command.text)
+    return Content.from_markup("[b $accent]$label[/]\n$text", label=command.label, text=command.text)
 
 
 class CommandPicker(ModalScreen[Command | None]):
@@ -41,7 +41,7 @@ class CommandPicker(ModalScreen[Command | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#picker-body").border_title = f"Copy a fix command · {self._title}"
+        self.query_one("#picker-body").border_title = Content(f"Copy a fix command · {self._title}")
         options = self.query_one(OptionList)
         options.highlighted = 0
         options.focus()

@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -35,8 +36,8 @@ from faultline_tui.tui.widgets.status_bar import StatusBar, progress_text
 
 if TYPE_CHECKING:
     from faultline_tui.engine.logs import LogFile
-    from faultline_tui.tui.preview import LogPreview
     from faultline_tui.tui.app import FaultlineApp
+    from faultline_tui.tui.preview import LogPreview
 
 _HIT = Binding.Group("hit")
 _ERROR = Binding.Group("error")
@@ -106,11 +107,11 @@ class MainScreen(Screen[None]):
                 yield PlaybookPane(id="playbook")
         yield SearchBar(id="search")
         yield StatusBar(id="status")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.log_view.placeholder = f"Reading {self.file_name}…"
-        self.log_view.border_title = self.file_name
+        self.log_view.border_title = Content(self.file_name)
         self.status.file_name = self.file_name
         self.query_one(SearchBar).display = False
         self.log_view.focus()
@@ -150,7 +151,7 @@ class MainScreen(Screen[None]):
             self.select_finding(0, jump=False)
         else:
             self.log_view.set_marks(self.hit_index.marks(0))
-            self.query_one(PlaybookPane).show("No match", no_match_markdown(diagnosis))
+            self.query_one(PlaybookPane).show("Suspects", no_match_markdown(diagnosis))
         if diagnosis.focus_line:
             self._jump(diagnosis.focus_line, self._first_span(diagnosis.focus_line))
         self._update_status()
@@ -166,9 +167,7 @@ class MainScreen(Screen[None]):
         if index != self._shown:
             self._shown = index
             self.log_view.set_marks(self.hit_index.marks(index))
-            self.query_one(PlaybookPane).show(
-                f"Playbook · {finding.id}", playbook_markdown(finding)
-            )
+            self.query_one(PlaybookPane).show(f"Playbook · {finding.id}", playbook_markdown(finding))
             self.query_one(FindingsList).highlight(index)
             if self.filter_on:
                 self._apply_filter()
@@ -217,7 +216,7 @@ class MainScreen(Screen[None]):
             wrapped = i < 0
             target = lines[-1 if wrapped else i]
             note = f"Wrapped to the last {what}"
-        if wrapped and len(lines) > 1 or wrapped and target != cursor:
+        if (wrapped and len(lines) > 1) or (wrapped and target != cursor):
             self.notify(note, timeout=3)
         span = None
         if self.search_query is not None and what == "match":
@@ -257,8 +256,22 @@ class MainScreen(Screen[None]):
             elif self.search_query is not None:
                 position += f" · {self.search_query.describe()}"
         status.position = position
+        label = self._current_hit_label()
+        view.border_subtitle = Content(f"▶ {label}") if label else ""
         modes = [m for m, on_ in (("filter", self.filter_on), ("wrap", view.wrap)) if on_]
         status.modes = " ".join(modes)
+
+    def _current_hit_label(self) -> str:
+        """``demo-id · hit 2/3`` when the cursor is on a hit (or suspect), else empty."""
+        if self.hit_index is None or self.search_query is not None:
+            return ""
+        lines = self.hit_index.targets(self.selected)
+        line = self.log_view.cursor_line
+        i = bisect.bisect_left(lines, line)
+        if i >= len(lines) or lines[i] != line:
+            return ""
+        label = self.hit_index.marks(self.selected).labels.get(line, "")
+        return f"{label} · {self.target_name} {i + 1}/{len(lines)}"
 
     # -- actions ---------------------------------------------------------------------
     def action_next_hit(self) -> None:
@@ -363,7 +376,7 @@ class MainScreen(Screen[None]):
         finding = self.diagnosis.findings[self.selected]
         commands = fix_commands(finding)
         if not commands:
-            self.notify(f"{finding.id} has no fix command", timeout=3)
+            self.notify(f"{finding.id} has no fix command", timeout=3, markup=False)
         elif len(commands) == 1:
             self.faultline_app.copy_text(commands[0].text, commands[0].label)
         else:
@@ -462,5 +475,5 @@ class MainScreen(Screen[None]):
                 line = self.search_lines[i % len(self.search_lines)]
                 self._jump(line, self.search_spans[line][0])
         if event.done and not self.search_lines:
-            self.notify(f"No match for {event.query.describe()}", timeout=3)
+            self.notify(f"No match for {event.query.describe()}", timeout=3, markup=False)
         self._update_status()

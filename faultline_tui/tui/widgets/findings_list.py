@@ -22,8 +22,7 @@ def finding_prompt(rank: int, finding: Finding) -> Content:
     severity = finding.playbook.severity or "?"
     sev_style = _SEVERITY_STYLE.get(severity, "$foreground")
     return Content.from_markup(
-        "[b]$rank. $title[/b]\n   [$accent]$confidence[/] · "
-        f"[{sev_style}]$severity[/] · $hits · [dim]$id[/]",
+        f"[b]$rank. $title[/b]\n   [$accent]$confidence[/] · [{sev_style}]$severity[/] · $hits · [dim]$id[/]",
         rank=str(rank),
         title=finding.playbook.title,
         confidence=f"{round(finding.confidence * 100)}%",
@@ -63,7 +62,7 @@ class FindingsList(Vertical):
             super().__init__()
             self.line = line
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._diagnosis: Diagnosis | None = None
         self._suspect_lines: list[int] = []
@@ -87,17 +86,14 @@ class FindingsList(Vertical):
         if diagnosis.findings:
             note.display = False
             options.set_options(
-                Option(finding_prompt(i + 1, f), id=f"finding-{i}")
-                for i, f in enumerate(diagnosis.findings)
+                Option(finding_prompt(i + 1, f), id=f"finding-{i}") for i, f in enumerate(diagnosis.findings)
             )
             self.border_title = f"Findings ({len(diagnosis.findings)})"
         else:
             note.update(NO_MATCH_NOTE if diagnosis.suspects else NO_MATCH_NOTE.replace(" Suspects:", ""))
             note.display = True
             self._suspect_lines = [s.line for s in diagnosis.suspects]
-            options.set_options(
-                Option(suspect_prompt(s), id=f"suspect-{i}") for i, s in enumerate(diagnosis.suspects)
-            )
+            options.set_options(Option(suspect_prompt(s), id=f"suspect-{i}") for i, s in enumerate(diagnosis.suspects))
             self.border_title = "No match"
 
     def highlight(self, index: int) -> None:

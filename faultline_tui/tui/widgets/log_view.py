@@ -111,7 +111,7 @@ class LogView(ScrollView, can_focus=True):
             super().__init__()
             self.line = line
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._log: LogSource | None = None
         self._line_count = 0
@@ -125,7 +125,9 @@ class LogView(ScrollView, can_focus=True):
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
         self._max_width = 0
         self._wrap_tail = 0
-        self._pending_center = False
+        # after a jump the cursor line stays centred when the layout changes (the
+        # narrow/wide switch, a pane resized), until the user moves or clicks
+        self._keep_centered = False
         self.placeholder = ""
 
     # -- state handed down by the screen ------------------------------------------
@@ -146,7 +148,7 @@ class LogView(ScrollView, can_focus=True):
     def wrap(self, value: bool) -> None:
         self._wrap = value
         self._relayout()
-        self._scroll_to_cursor(center=True)
+        self._scroll_to_cursor(center=True, force=self._keep_centered)
 
     @property
     def filtered(self) -> bool:
@@ -213,6 +215,7 @@ class LogView(ScrollView, can_focus=True):
         line = max(1, min(line, self._line_count))
         changed = line != self._cursor
         self._cursor = line
+        self._keep_centered = center
         self._scroll_to_cursor(center=center, span=span)
         self.refresh()
         if changed:
@@ -280,16 +283,18 @@ class LogView(ScrollView, can_focus=True):
             row += 1
         return rows[:height]
 
-    def _scroll_to_cursor(self, *, center: bool, span: Span | None = None) -> None:
+    def _scroll_to_cursor(self, *, center: bool, span: Span | None = None, force: bool = False) -> None:
+        """Scroll so the cursor line is on screen: mid-screen when ``center`` and it is
+        off screen (or always, with ``force``), else at the nearest edge.
+        """
         height = self.scrollable_content_region.height
         if not self._cursor or height <= 0:
-            self._pending_center = bool(self._cursor)
             return
         row = self._line_row(self._cursor)
         top = int(self.scroll_offset.y)
         if self._wrap:
             visible = {line for line, _ in self._wrap_layout()}
-            if self._cursor in visible and row >= top:
+            if self._cursor in visible and row >= top and not force:
                 return
             if row < top and not center:
                 self.scroll_to(y=row, animate=False)
@@ -304,7 +309,7 @@ class LogView(ScrollView, can_focus=True):
             self.scroll_to(y=min(new_top, self._wrap_tail), animate=False)
             return
         y: int | None = None
-        if not top <= row < top + height:
+        if force or not top <= row < top + height:
             y = row - height // 2 if center else (row if row < top else row - height + 1)
         x: int | None = None
         if span is not None:
@@ -321,8 +326,7 @@ class LogView(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
         # a layout change (narrow/wide, a pane resized) must not lose the cursor
-        self._pending_center = False
-        self._scroll_to_cursor(center=True)
+        self._scroll_to_cursor(center=True, force=self._keep_centered)
 
     def notify_style_update(self) -> None:
         # highlight colours come from component classes: a theme change re-renders
@@ -340,6 +344,8 @@ class LogView(ScrollView, can_focus=True):
         text = Text(display.translate(_CONTROL_TABLE), no_wrap=True, end="")
         for start, end, params in sgr_spans:
             text.stylize(sgr_style(params), start, end)
+        # Match and search styles are complete (their background blended over the
+        # pane's); the quiet style is partial so it keeps the line's own background.
         quiet = self._marks.quiet.get(line)
         if quiet:
             style = self.get_component_rich_style("log-view--quiet-hit", partial=True)
@@ -347,12 +353,12 @@ class LogView(ScrollView, can_focus=True):
                 text.stylize(style, start, end)
         hits = self._marks.hits.get(line)
         if hits:
-            style = self.get_component_rich_style("log-view--match", partial=True)
+            style = self.get_component_rich_style("log-view--match")
             for start, end in hits:
                 text.stylize(style, start, end)
         found = self._search.get(line)
         if found:
-            style = self.get_component_rich_style("log-view--search", partial=True)
+            style = self.get_component_rich_style("log-view--search")
             for start, end in found:
                 text.stylize(style, start, end)
         if "\t" in display:
@@ -374,9 +380,7 @@ class LogView(ScrollView, can_focus=True):
         if line <= 0:
             return Strip.blank(width, self.get_component_rich_style("log-view--separator"))
         is_cursor = line == self._cursor
-        number_style = self.get_component_rich_style(
-            "log-view--gutter-cursor" if is_cursor else "log-view--gutter"
-        )
+        number_style = self.get_component_rich_style("log-view--gutter-cursor" if is_cursor else "log-view--gutter")
         marker, marker_style = " ", number_style
         if line in self._marks.hits:
             marker = "▶" if is_cursor else "●"
@@ -388,9 +392,7 @@ class LogView(ScrollView, can_focus=True):
         number = str(line).rjust(width - 2) if first_piece else "↪".rjust(width - 2)
         if not first_piece:
             marker = " "
-        return Strip(
-            [Segment(marker, marker_style), Segment(number + " ", number_style)], width
-        )
+        return Strip([Segment(marker, marker_style), Segment(number + " ", number_style)], width)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -420,7 +422,7 @@ class LogView(ScrollView, can_focus=True):
         if line_style is not None:
             content = content.apply_style(line_style)
         if line == self._cursor and line in self._marks.labels and piece == 0:
-            content = self._with_label(content, self._marks.labels[line], content_width)
+            content = self._with_label(content, strip.cell_length - start, self._marks.labels[line])
         row_strip = Strip.join([self._gutter(line, piece == 0), content])
         return row_strip.apply_style(base)
 
@@ -432,13 +434,18 @@ class LogView(ScrollView, can_focus=True):
             return self.get_component_rich_style("log-view--hit-line")
         return None
 
-    def _with_label(self, content: Strip, label: str, width: int) -> Strip:
-        """Overlay the current hit's name at the right edge of the row."""
+    def _with_label(self, content: Strip, text_end: int, label: str) -> Strip:
+        """Show the current hit's name right-aligned, where it hides no log text.
+
+        When the line is too long for that, the name is only in the pane's subtitle
+        (set by the screen): covering the matched text would defeat the highlight.
+        """
         label = f" ◀ {label} "
-        if len(label) > width // 2:
-            label = label[: max(0, width // 2 - 1)] + "… "
+        width = content.cell_length
+        cut = width - len(label)
+        if text_end + 1 > cut:
+            return content
         style = self.get_component_rich_style("log-view--hit-label")
-        cut = max(0, width - len(label))
         return Strip.join([content.crop(0, cut), Strip([Segment(label, style)])])
 
     def _separator(self, hidden: int, width: int) -> Strip:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Markdown
 
 from faultline_tui.engine.models import Diagnosis
@@ -42,6 +43,6 @@ class PlaybookPane(VerticalScroll, can_focus=True):
 
     def show(self, title: str, markdown: str) -> None:
         """Replace the content and scroll back to its top."""
-        self.border_title = title
+        self.border_title = Content(title)
         self.query_one(Markdown).update(markdown)
         self.scroll_home(animate=False)

@@ -90,6 +90,6 @@ class SearchBar(Horizontal):
         except re.error as e:
             field = self.query_one(Input)
             field.add_class("-invalid")
-            self.notify(f"Invalid regular expression: {e}", severity="error")
+            self.notify(f"Invalid regular expression: {e}", severity="error", markup=False)
             return
         self.post_message(self.Submitted(query))
