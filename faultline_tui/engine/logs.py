@@ -34,6 +34,11 @@ from typing import BinaryIO
 
 from faultline_tui.engine.errors import InputError
 
+try:  # optional fast path for indexing line breaks; a pure-Python fallback follows
+    import numpy as _np
+except ImportError:  # pragma: no cover - exercised by the fallback test through a flag
+    _np = None
+
 CHUNK_SIZE = 8 << 20
 _BINARY_SAMPLE = 8192
 
@@ -194,14 +199,16 @@ def match_text(display: str) -> tuple[str, list[int]]:
 
 _CTRL_BYTES = bytes([*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 _TAB_TO_SPACE = bytes.maketrans(b"\t", b" ")
+_SPACES = re.compile(rb"  +")
 _ESC_SEQ_BYTES = re.compile(
     rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[PX^_][^\x1b\n]*(?:\x1b\\)?|[ -/]*[0-~])"
 )
 _OVERWRITE_BYTES = re.compile(rb"\r|\x1b\[[12]K")
 # Each decoration pass starts with a literal, so the regex engine skips ahead quickly;
 # a pass runs only when its literal occurs in the chunk.
+_TIMESTAMP_FIRST = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
 _DECORATION_PASSES = (
-    (b"T", re.compile(rb"\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?"), b"\n"),
+    (b"Z", re.compile(rb"\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?"), b"\n"),
     (b"##[", re.compile(rb"##\[[a-z]+\]"), b""),
     (
         b"::",
@@ -227,11 +234,14 @@ def normalize_chunk(chunk: bytes) -> bytes:
     if b"\x1b" in chunk:
         chunk = _ESC_SEQ_BYTES.sub(b"", chunk)
     chunk = chunk.translate(_TAB_TO_SPACE, _CTRL_BYTES)
+    first = _TIMESTAMP_FIRST.match(chunk)
+    if first:
+        chunk = chunk[first.end() :]
     for probe, pattern, repl in _DECORATION_PASSES:
         if probe in chunk:
-            chunk = pattern.sub(repl, b"\n" + chunk)[1:] if repl else pattern.sub(repl, chunk)
-    while b"  " in chunk:
-        chunk = chunk.replace(b"  ", b" ")
+            chunk = pattern.sub(repl, chunk)
+    if b"  " in chunk:
+        chunk = _SPACES.sub(b" ", chunk)
     return chunk
 
 
@@ -305,8 +315,7 @@ class LogFile:
             end = size if end < 0 else end + 1
             chunk = data[pos:end]
             if build:
-                parts = chunk.split(b"\n")
-                starts.extend(map(add, accumulate(map(len, parts[:-1])), count(pos + 1)))
+                _index_chunk(starts, chunk, pos)
             yield line, pos, chunk
             line += chunk.count(b"\n")
             pos = end
@@ -367,6 +376,20 @@ class LogFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+USE_NUMPY = _np is not None
+
+
+def _index_chunk(starts: array[int], chunk: bytes, pos: int) -> None:
+    """Append the offsets of the lines that start after each line break of ``chunk``."""
+    if USE_NUMPY and _np is not None:
+        breaks = _np.flatnonzero(_np.frombuffer(chunk, dtype=_np.uint8) == 10)
+        breaks += pos + 1
+        starts.frombytes(breaks.astype(_np.uint32 if starts.typecode == "I" else _np.uint64).tobytes())
+    else:
+        parts = chunk.split(b"\n")
+        starts.extend(map(add, accumulate(map(len, parts[:-1])), count(pos + 1)))
 
 
 def _spool(src: BinaryIO) -> BinaryIO:

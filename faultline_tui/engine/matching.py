@@ -105,7 +105,9 @@ class Matcher:
         if self._fast:
             assert _ac is not None
             self._automaton = _ac.BytesAhoCorasick(
-                [k.encode("utf-8") for k in self._keys], matchkind=_ac.MATCHKIND_STANDARD
+                [k.encode("utf-8") for k in self._keys],
+                matchkind=_ac.MATCHKIND_STANDARD,
+                implementation=_ac.Implementation.DFA,
             )
         self._encoded = [k.encode("utf-8") for k in self._keys]
         self._entry_list = [e for entries in self._entries for e in entries]

@@ -145,3 +145,18 @@ def test_chunks_cover_every_line_once(write_log, monkeypatch):
             seen += [(first + k, p) for k, p in enumerate(parts)]
         assert seen == [(i, f"line {i}") for i in range(1, 101)]
         assert log.line_count == 100 and log.raw_line(77) == "line 77"
+
+
+@pytest.mark.parametrize("use_numpy", [True, False])
+def test_index_paths_agree(write_log, monkeypatch, use_numpy):
+    """The numpy and the pure-Python line index give the same line starts."""
+    import faultline_tui.engine.logs as logs
+
+    if use_numpy and logs._np is None:
+        pytest.skip("numpy not installed")
+    monkeypatch.setattr(logs, "USE_NUMPY", use_numpy)
+    monkeypatch.setattr(logs, "CHUNK_SIZE", 64)
+    text = "".join(f"{'x' * (i % 37)} {i}\r\n" for i in range(500)) + "tail"
+    with open_log(str(write_log(text))) as log:
+        assert log.line_count == 501
+        assert [log.raw_line(n) for n in (1, 250, 500, 501)] == [" 0", f"{'x' * (249 % 37)} 249", f"{'x' * (499 % 37)} 499", "tail"]
