@@ -113,6 +113,7 @@ def analysis_json(diag: Diagnosis, log: LogFile) -> dict[str, Any]:
             "severity": f.playbook.severity,
             "score": f.score,
             "confidence": f.confidence,
+            "basis": f.basis,
             "evidence": evidence,
             "hits": len(f.hits),
             "captures": dict(f.captures),
@@ -141,9 +142,10 @@ def _print_analysis(diag: Diagnosis, log: LogFile, out: TextIO) -> None:
     for i, f in enumerate(diag.findings, 1):
         pb = f.playbook
         out.write(f"\n{i}. {st(pb.title, '1')}  [{st(pb.id, '36')}]\n")
+        guess = " | context only: no failure signature matched" if f.basis == "context" else ""
         out.write(
             f"   confidence {f.confidence:.2f} | severity {pb.severity} | {pb.category} | "
-            f"{len(f.hits)} hit{'s' if len(f.hits) != 1 else ''}\n"
+            f"{len(f.hits)} hit{'s' if len(f.hits) != 1 else ''}{guess}\n"
         )
         out.write("   evidence:\n")
         for h in f.evidence[:5]:

@@ -205,16 +205,36 @@ def _score(playbook: Playbook, hits: list[Hit], matcher: Matcher, ctx: _Context)
     for g in playbook.match_partial:
         n = sum(1 for p in g.patterns if p in matched)
         score += 0.5 * n + (1.0 if n >= g.minimum else 0.0)
-    location = max(_specificity(h.pattern, matcher) * ctx.proximity(h.line) for h in hits)
+    for p in playbook.match_context:
+        if p in matched:
+            score += 0.3 * _specificity(p, matcher)
+    signal = [h for h in hits if h.role != "context"] or hits
+    location = max(_specificity(h.pattern, matcher) * ctx.proximity(h.line) for h in signal)
+    score += 2.5 * location
     # the line to open at: the most specific hit of the failing step (else of the best
     # located ones), and among equals the first — the first failure explains the rest
-    pool = [h for h in hits if ctx.in_failing_step(h.line)] or [
-        h for h in hits if _specificity(h.pattern, matcher) * ctx.proximity(h.line) >= 0.8 * location
+    pool = [h for h in signal if ctx.in_failing_step(h.line)] or [
+        h for h in signal if _specificity(h.pattern, matcher) * ctx.proximity(h.line) >= 0.8 * location
     ]
     top_spec = max(_specificity(h.pattern, matcher) for h in pool)
     best = min((h for h in pool if _specificity(h.pattern, matcher) >= 0.9 * top_spec), key=lambda h: h.line)
-    score += 2.5 * location
     return round(score, 4), best
+
+
+def _context_findings(
+    hits_by_playbook: dict[int, list[Hit]], matcher: Matcher, ctx: _Context
+) -> list[tuple[float, Playbook, list[Hit], Hit]]:
+    """Playbooks whose only hits are context patterns: a weak guess, used when nothing else is."""
+    out = []
+    for idx, hits in hits_by_playbook.items():
+        playbook = matcher.playbooks[idx]
+        ctx_hits = [h for h in hits if h.role == "context"]
+        if not ctx_hits or any(h.role == "none" for h in hits):
+            continue
+        score = 0.5 * sum(_specificity(p, matcher) for p in {h.pattern for h in ctx_hits})
+        score += 0.5 * max(_specificity(h.pattern, matcher) * ctx.proximity(h.line) for h in ctx_hits)
+        out.append((round(score, 4), playbook, ctx_hits, max(ctx_hits, key=lambda h: (ctx.proximity(h.line), -h.line))))
+    return out
 
 
 def _suspects(log: LogFile, ctx: _Context, limit: int = 5) -> tuple[list[Suspect], tuple[int, ...]]:
@@ -272,6 +292,10 @@ def rank(log: LogFile, scan: ScanResult, matcher: Matcher, top: int | None = Non
             continue
         score, best = _score(playbook, hits, matcher, ctx)
         scored.append((score, playbook, hits, best))
+    basis = "signal"
+    if not scored:
+        scored = _context_findings(scan.hits, matcher, ctx)
+        basis = "context"
     scored.sort(key=lambda t: (-t[0], SEVERITY_RANK.get(t[1].severity, 9), t[1].id))
     findings = []
     for i, (score, playbook, hits, _best) in enumerate(scored):
@@ -279,17 +303,22 @@ def rank(log: LogFile, scan: ScanResult, matcher: Matcher, top: int | None = Non
         runner = max(others) if others else 0.0
         separation = max(0.0, score - runner) / score if score > 0 else 0.0
         confidence = 0.5 * score / (score + 1.0) + 0.5 * separation
+        if basis == "context":  # a guess from the situation alone, never a confident one
+            confidence = min(0.3, 0.6 * confidence)
         captures: dict[str, str] = {}
         for h in hits:
             for name, value in h.groups:
                 captures.setdefault(name, value)
         findings.append(
-            Finding(playbook, score, round(min(1.0, max(0.0, confidence)), 3), tuple(hits), tuple(captures.items()))
+            Finding(
+                playbook, score, round(min(1.0, max(0.0, confidence)), 3), tuple(hits),
+                tuple(captures.items()), basis,
+            )
         )
     if top is not None:
         findings = findings[:top]
     suspects, error_lines = _suspects(log, ctx)
-    if scored:
+    if scored and (basis == "signal" or not suspects):
         focus: int | None = scored[0][3].line
     elif suspects:
         focus = suspects[0].line

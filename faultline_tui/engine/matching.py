@@ -33,6 +33,9 @@ except ImportError:  # pragma: no cover - exercised by the fallback test through
 #: whole chunk at once instead of being confirmed line by line.
 _HOT = 24
 
+#: How many lines of each context pattern are kept for playbooks that did not match.
+_CONTEXT_LINES = 20
+
 #: Lines that start a step: GitHub groups, GitLab sections, Travis folds.
 _STEP_MARKERS = (b"##[group]", b"::group::", b"travis_fold:start:", b"section_start:")
 
@@ -206,8 +209,12 @@ class Matcher:
         possible = {o for o, pats in present.items() if self.playbooks[o].satisfied_by(pats)}
         candidates: dict[int, set[int]] = defaultdict(set)
         for eid, lines in entry_lines.items():
-            if self._entry_list[eid].owner in possible:
+            e = self._entry_list[eid]
+            if e.owner in possible:
                 for ln in lines:
+                    candidates[ln].add(eid)
+            elif e.role == "context":  # kept for the context fallback; the first few suffice
+                for ln in sorted(set(lines))[:_CONTEXT_LINES]:
                     candidates[ln].add(eid)
         hits: dict[int, list[Hit]] = defaultdict(list)
         for line in sorted(candidates):

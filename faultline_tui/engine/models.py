@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 PatternKind = Literal["literal", "regex"]
-Role = Literal["any", "all", "partial", "none"]
+Role = Literal["any", "all", "partial", "none", "context"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,10 @@ class Playbook:
     match_all: tuple[Pattern, ...] = ()
     match_none: tuple[Pattern, ...] = ()
     match_partial: tuple[PartialGroup, ...] = ()
+    #: situation, not failure: the tool or step the failure involves (``match.context``).
+    #: Context hits add a little to a finding; alone they make a low-confidence finding
+    #: only when no playbook matched on failure signals.
+    match_context: tuple[Pattern, ...] = ()
     #: ``line`` (default) or ``step``: with ``step`` every ``all`` pattern and at least
     #: one ``any`` pattern (when there are any) must hit inside one and the same step.
     scope: str = "line"
@@ -95,6 +99,7 @@ class Playbook:
         out += [("all", p) for p in self.match_all]
         out += [("partial", p) for g in self.match_partial for p in g.patterns]
         out += [("none", p) for p in self.match_none]
+        out += [("context", p) for p in self.match_context]
         return out
 
 
@@ -126,6 +131,8 @@ class Finding:
     hits: tuple[Hit, ...]
     #: the values of the named regex groups captured by the hits, first value wins
     captures: tuple[tuple[str, str], ...] = ()
+    #: ``signal`` (failure patterns matched) or ``context`` (only context patterns did)
+    basis: str = "signal"
 
     @property
     def id(self) -> str:
@@ -141,8 +148,11 @@ class Finding:
         """The best hits to show: the first hit of each pattern, in line order."""
         seen: dict[Pattern, Hit] = {}
         for h in self.hits:
-            if h.role != "none" and h.pattern not in seen:
+            if h.role not in ("none", "context") and h.pattern not in seen:
                 seen[h.pattern] = h
+        if not seen:  # a context finding: its context hits are the evidence
+            for h in self.hits:
+                seen.setdefault(h.pattern, h)
         return tuple(sorted(seen.values(), key=lambda h: (h.line, h.start)))
 
 

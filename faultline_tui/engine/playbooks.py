@@ -39,7 +39,7 @@ _KNOWN = {
     "domain", "class", "mode", "hypothesis", "hooks", "remediation", "requires_delta",
     "delta_boost", "requires_topology", "topology_boost", "metadata", "detector",
 }
-_MATCH_KEYS = {"any", "all", "none", "partial", "scope"}
+_MATCH_KEYS = {"any", "all", "none", "partial", "scope", "context"}
 _WORKFLOW_KEYS = {"likely_files", "local_repro", "verify"}
 
 
@@ -208,6 +208,7 @@ def _build(data: dict[str, Any], check: _FileCheck, bundled: bool) -> Playbook |
     any_: tuple[Pattern, ...] = ()
     all_: tuple[Pattern, ...] = ()
     none_: tuple[Pattern, ...] = ()
+    context: tuple[Pattern, ...] = ()
     partial: list[PartialGroup] = []
     scope = "line"
     if not isinstance(match, dict):
@@ -215,10 +216,11 @@ def _build(data: dict[str, Any], check: _FileCheck, bundled: bool) -> Playbook |
     else:
         for key in match:
             if key not in _MATCH_KEYS:
-                check.fail(["match", key], "unknown key (any, all, none, partial, scope)")
+                check.fail(["match", key], "unknown key (any, all, none, partial, context, scope)")
         any_ = check.pattern_list(["match", "any"], match.get("any"))
         all_ = check.pattern_list(["match", "all"], match.get("all"))
         none_ = check.pattern_list(["match", "none"], match.get("none"))
+        context = check.pattern_list(["match", "context"], match.get("context"))
         scope = match.get("scope", "line")
         if scope not in ("line", "step"):
             check.fail(["match", "scope"], "must be 'line' or 'step'")
@@ -274,6 +276,7 @@ def _build(data: dict[str, Any], check: _FileCheck, bundled: bool) -> Playbook |
         match_any=any_,
         match_all=all_,
         match_none=none_,
+        match_context=context,
         match_partial=tuple(partial),
         scope=scope,
         likely_files=check.text_list(data, ["workflow", "likely_files"], workflow.get("likely_files")),

@@ -128,3 +128,19 @@ def test_fallback_matcher_agrees_with_fast_path(tmp_path):
     fast = Matcher(pbs, MARKERS).scan(log_from_text(text))
     slow = Matcher(pbs, MARKERS, use_fast=False).scan(log_from_text(text))
     assert fast.hits == slow.hits and fast.markers == slow.markers
+
+
+def test_context_patterns_only_guess_when_nothing_matched(tmp_path):
+    """Context hits alone give a low-confidence finding, and only when no signal matched."""
+    catalog = catalog_from(
+        tmp_path,
+        upload='any: ["artifact upload failed hard"]\ncontext: ["actions/upload-artifact"]',
+        other='any: ["disk quota exceeded"]',
+    )
+    guess = diagnose(log_from_text("- uses: actions/upload-artifact@v4\n  with:\n    path: dist/\n"), catalog)
+    assert [(f.id, f.basis) for f in guess.findings] == [("upload", "context")]
+    assert guess.findings[0].confidence <= 0.3
+    both = diagnose(log_from_text("uses: actions/upload-artifact@v4\ndisk quota exceeded\n"), catalog)
+    assert [(f.id, f.basis) for f in both.findings] == [("other", "signal")]
+    full = diagnose(log_from_text("uses: actions/upload-artifact@v4\nartifact upload failed hard\n"), catalog)
+    assert full.findings[0].basis == "signal" and len(full.findings[0].hits) == 2
