@@ -1,7 +1,8 @@
 """Command line: argument parsing, text and JSON output, exit codes.
 
 Exit codes: 0 analysis done (matched or not), 1 ``playbooks check`` found problems,
-2 usage error, unreadable input or unusable playbook folder, 130 interrupted.
+2 usage error, unreadable input, unusable playbook folder or an I/O error, 130
+interrupted.
 Errors are one line on stderr, never a traceback.
 """
 
@@ -340,3 +341,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except OSError as e:  # e.g. a full disk or a closed terminal while writing output
+        sys.stderr.write(f"{PROG}: {e.strerror or e}\n")
+        return 2

@@ -177,17 +177,20 @@ def _reattach_terminal() -> None:
     os.close(tty)
 
 
-def build_app(log_path: str, playbook_dirs: list[str]) -> FaultlineApp:
-    """The viewer for ``log_path`` (``-`` reads standard input first), used by the CLI
-    and the tests alike. The app's return code is 2 when the log cannot be read.
+def build_app(log_path: str, playbook_dirs: list[str], log: LogFile | None = None) -> FaultlineApp:
+    """The viewer for ``log_path``, used by the CLI and the tests alike.
+
+    ``-`` reads standard input before the app starts (then keys come from the
+    terminal); a caller that already opened the log (standard input can be read only
+    once) passes it as ``log``. The app's return code is 2 when the log cannot be read.
     """
-    log: LogFile | None = None
     error: str | None = None
     if log_path == "-":
-        # standard input must be read before the app takes the terminal over
-        try:
-            log = open_log("-")
-        except FaultlineError as e:
-            error = str(e)  # shown by the app, in the same place as every other error
+        if log is None:
+            # standard input must be read before the app takes the terminal over
+            try:
+                log = open_log("-")
+            except FaultlineError as e:
+                error = str(e)  # shown by the app, in the same place as every other error
         _reattach_terminal()
     return FaultlineApp(log_path, playbook_dirs, log=log, open_error=error)

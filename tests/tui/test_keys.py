@@ -425,3 +425,40 @@ async def test_markup_in_names_and_lines_is_shown_literally(tmp_path, make_app: 
         await pilot.press("G", "y")
         assert app.clipboard == "##[error]Process completed with exit code 1."
         assert any("##[error]Process" in n for n in notifications(app))
+
+
+async def test_h_and_l_scroll_long_lines_sideways(demo_log: str, make_app: Callable) -> None:
+    """l/right scroll long lines to the right, h/left and 0 scroll back."""
+    app = make_app(demo_log)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        view = app.main_screen.query_one(LogView)
+        await pilot.press("colon", "1", "3", "enter", "0")
+        assert view.scroll_offset.x == 0
+        await pilot.press("l", "right")
+        assert view.scroll_offset.x == 16
+        await pilot.press("h")
+        assert view.scroll_offset.x == 8
+        await pilot.press("0")
+        assert view.scroll_offset.x == 0
+
+
+async def test_search_in_a_big_log_runs_in_a_worker(tmp_path, make_app: Callable) -> None:
+    """On a log too big to search on the spot, matches arrive from a worker and n steps them."""
+    path = tmp_path / "big.log"
+    path.write_text("".join(f"line {i}{' needle' if i % 1000 == 0 else ''}\n" for i in range(1, 50_001)))
+    app = make_app(str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("g", "slash", *"needle", "enter")
+        for _ in range(200):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if app.main_screen.search_done:
+                break
+        assert app.main_screen.search_done
+        assert len(app.main_screen.search_lines) == 50
+        assert cursor(app) == 1000
+        await pilot.press("n")
+        assert cursor(app) == 2000
+        assert "match 2/50" in status_text(app)

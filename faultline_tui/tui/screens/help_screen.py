@@ -7,8 +7,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
 KEYS: list[tuple[str, str]] = [
     ("n / N", "next / previous hit of the selected finding (or search match while a search is active)"),
@@ -32,14 +33,14 @@ KEYS: list[tuple[str, str]] = [
 ]
 
 
-def help_markdown() -> str:
-    rows = "\n".join(f"| `{key}` | {what} |" for key, what in KEYS)
-    return (
-        "# Keys\n\n| key | what it does |\n|---|---|\n"
-        + rows
-        + "\n\nThe mouse works too: click a finding to select it, click a log line to move"
-        " the cursor there.\n"
-    )
+def help_content() -> Content:
+    """The key table: keys in a column of their own, then what they do."""
+    width = max(len(key) for key, _ in KEYS) + 2
+    lines = [
+        Content.assemble(Content.styled(key, "bold $accent"), " " * (width - len(key)), what) for key, what in KEYS
+    ]
+    footer = Content("\nThe mouse works too: click a finding to select it, click a log line to move the cursor there.")
+    return Content("\n").join([*lines, footer])
 
 
 class HelpScreen(ModalScreen[None]):
@@ -51,7 +52,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Markdown(help_markdown())
+            yield Static(help_content(), id="help-keys")
 
     def on_mount(self) -> None:
         self.query_one("#help-body").border_title = "Help · Esc closes"

@@ -45,6 +45,8 @@ _FINDING = Binding.Group("finding")
 
 #: search results are handed to the screen in batches of this many lines
 _SEARCH_BATCH = 2000
+#: logs up to this many lines are searched on the spot rather than in a worker
+_INLINE_SEARCH_LINES = 20_000
 
 
 class MainScreen(Screen[None]):
@@ -434,16 +436,23 @@ class MainScreen(Screen[None]):
         self.start_search(event.query)
 
     def start_search(self, query: SearchQuery) -> None:
-        """Search the whole log in a worker; results arrive in batches."""
+        """Search the whole log; results arrive in batches from a worker on big logs."""
         if self.log_file is None:
             return
+        self.workers.cancel_group(self, "search")
         self.search_query = query
         self.search_lines, self.search_spans, self.search_done = [], {}, False
         self._search_origin = self.log_view.cursor_line
         self._search_jumped = False
         self.log_view.set_search({})
+        log = self.log_file
+        if log.line_count <= _INLINE_SEARCH_LINES:
+            # a small log is searched at once: no worker round trip, no flicker
+            found = dict(scan(log, query.compile(), 1, log.line_count))
+            self._search_results(self.SearchResults(query, found, True))
+            return
         self._update_status()
-        self._search_worker(self.log_file, query, query.compile())
+        self._search_worker(log, query, query.compile())
 
     @work(thread=True, exclusive=True, group="search")
     def _search_worker(self, log: LogFile, query: SearchQuery, pattern: re.Pattern[str]) -> None:
@@ -465,7 +474,8 @@ class MainScreen(Screen[None]):
         self.search_lines.extend(sorted(event.batch))
         self.search_done = event.done
         self.log_view.set_search(self.search_spans)
-        if self.filter_on:
+        if self.filter_on and (event.done or len(self.search_lines) == len(event.batch)):
+            # refiltering costs a pass over every match: on the first and last batch only
             self._apply_filter()
         if not self._search_jumped and self.search_lines:
             # like less: go to the first match at or after where the search started
