@@ -104,6 +104,17 @@ _EXIT = re.compile(
     re.IGNORECASE,
 )
 
+# The verdict lines of CI runners: the job's own failure point.
+_CI_EXIT = re.compile(
+    r'The command ".*" exited with (-?\d+)'
+    r"|Process completed with exit code (-?\d+)"
+    r"|Job failed: (?:exit code|command terminated with exit code) (-?\d+)"
+    r"|Exited with code (?:exit status )?(-?\d+)"
+    r"|script returned exit code (-?\d+)"
+    r"|\w+ exited with code '(-?\d+)'",
+    re.IGNORECASE,
+)
+
 _LOCK = threading.Lock()
 
 
@@ -146,22 +157,30 @@ class _Context:
 
 
 def _failure_context(log: LogFile, scan: ScanResult) -> _Context:
-    """Find the line where the job failed (first non-zero exit), else the last line."""
-    failure = 0
+    """Find the line where the job failed, else the last line.
+
+    A CI runner's own verdict (Travis ``The command ... exited with 1``, GitHub
+    ``Process completed with exit code 1``, GitLab ``Job failed``, ...) wins over a tool's
+    generic ``exit code: 1``, which can sit inside an error message well before the end.
+    """
+    generic = 0
     for line in sorted(scan.markers):
         reasons = scan.markers[line][1]
         if "exit" not in reasons and "build failed" not in reasons:
             continue
         text = log.display_line(line)
-        for m in _EXIT.finditer(text):
-            code = m.group(1)
-            if code is None or code.lstrip("-") not in ("0",):
-                failure = line
-                break
-        if failure:
-            break
-    if not failure:
-        failure = max(scan.lines, 1)
+        m = _CI_EXIT.search(text)
+        if m is not None:
+            code = next((g for g in m.groups() if g is not None), "1")
+            if code.lstrip("-") != "0":
+                return _Context(line, scan.step_of(line), scan.lines, scan)
+            continue
+        if not generic:
+            for m in _EXIT.finditer(text):
+                if m.group(1) is None or m.group(1).lstrip("-") != "0":
+                    generic = line
+                    break
+    failure = generic or max(scan.lines, 1)
     return _Context(failure, scan.step_of(failure), scan.lines, scan)
 
 
