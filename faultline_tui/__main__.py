@@ -2,4 +2,5 @@
 
 from faultline_tui.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # guarded: worker processes import this module again
+    raise SystemExit(main())

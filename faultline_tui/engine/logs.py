@@ -296,37 +296,44 @@ class LogFile:
         self._keep = keep  # a temporary file that must live as long as the map
         self.size = len(data)
         self.compressed_or_stream = keep is not None
+        #: the path of the uncompressed file on disk (None for stdin, archives, text)
+        self.file_path: str | None = None
         self._starts: array[int] | None = None
 
     # -- index ---------------------------------------------------------------------
-    def chunks(self, progress: Callable[[float], None] | None = None) -> Iterator[tuple[int, int, bytes]]:
+    def chunks(
+        self,
+        progress: Callable[[float], None] | None = None,
+        start: int = 0,
+        end: int | None = None,
+    ) -> Iterator[tuple[int, int, bytes]]:
         """Yield ``(first_line, byte_offset, chunk)`` for chunks cut at line breaks.
 
-        Builds the line index on the way when it does not exist yet.
+        Over the whole file the line index is built on the way when it does not exist
+        yet. A byte range (``start`` at a line start) numbers its lines from 1 and
+        leaves the index alone: it is how parallel workers read their share.
         """
-        build = self._starts is None
+        whole = start == 0 and end is None
+        build = whole and self._starts is None
         starts: array[int] = array("I" if self.size < 2**32 else "Q", [0]) if build else array("I")
-        data = self._data
-        size = self.size
-        pos = 0
-        line = 1
-        while pos < size:
-            end = data.find(b"\n", min(pos + CHUNK_SIZE, size) - 1)
-            end = size if end < 0 else end + 1
-            chunk = data[pos:end]
-            if build:
-                _index_chunk(starts, chunk, pos)
-            yield line, pos, chunk
-            line += chunk.count(b"\n")
-            pos = end
-            if progress is not None:
-                progress(pos / size)
+        yield from iter_chunks(self._data, start, self.size if end is None else end, starts if build else None, progress)
         if build:
-            if len(starts) > 1 and starts[-1] >= size:
+            if len(starts) > 1 and starts[-1] >= self.size:
                 starts.pop()  # the file ends with a line break: no empty last line
-            if size == 0:
+            if self.size == 0:
                 starts = array("I")
             self._starts = starts
+
+    def find_line_start(self, offset: int) -> int:
+        """The first line start at or after ``offset`` (``size`` if none)."""
+        if offset <= 0:
+            return 0
+        cut = self._data.find(b"\n", offset - 1)
+        return self.size if cut < 0 else cut + 1
+
+    def adopt_index(self, starts: array[int]) -> None:
+        """Use a line index built elsewhere (by parallel workers)."""
+        self._starts = starts
 
     def build_index(self, progress: Callable[[float], None] | None = None) -> None:
         """Index every line start (thread-safe to call from a worker)."""
@@ -379,6 +386,31 @@ class LogFile:
 
 
 USE_NUMPY = _np is not None
+
+
+def iter_chunks(
+    data: bytes | mmap.mmap,
+    start: int,
+    end: int,
+    starts: array[int] | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Iterator[tuple[int, int, bytes]]:
+    """Chunks of ``data[start:end]`` cut after a line break, with their first line
+    (counted from 1 at ``start``); line starts are appended to ``starts`` if given."""
+    pos = start
+    line = 1
+    span = max(end - start, 1)
+    while pos < end:
+        cut = data.find(b"\n", min(pos + CHUNK_SIZE, end) - 1, end)
+        cut = end if cut < 0 else cut + 1
+        chunk = data[pos:cut]
+        if starts is not None:
+            _index_chunk(starts, chunk, pos)
+        yield line, pos, chunk
+        line += chunk.count(b"\n")
+        pos = cut
+        if progress is not None:
+            progress((pos - start) / span)
 
 
 def _index_chunk(starts: array[int], chunk: bytes, pos: int) -> None:
@@ -457,6 +489,8 @@ def open_log(path: str) -> LogFile:
         raise InputError(f"{path}: looks like a binary file, not a text log")
     log = LogFile(path, name, data, keep_file)
     log.compressed_or_stream = keep is not None
+    if keep is None:
+        log.file_path = os.path.abspath(path)
     return log
 
 

@@ -13,14 +13,20 @@ chunk (still C speed, but proportional to the number of keys) is the fallback.
 
 from __future__ import annotations
 
+import mmap
+import multiprocessing
+import os
 import re
+from array import array
 from bisect import bisect_right
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from faultline_tui.engine.logs import LogFile, match_text, normalize_chunk
+from faultline_tui.engine.logs import LogFile, iter_chunks, match_text, normalize_chunk
 from faultline_tui.engine.models import Hit, Pattern, Playbook, Role
 from faultline_tui.engine.patterns import MAX_REGEX_LINE, compile_regex, literal_key
 
@@ -50,6 +56,17 @@ class Marker:
 
 
 @dataclass
+class Part:
+    """What phase 1 found in a part of a log (line numbers relative to the part)."""
+
+    entry_lines: dict[int, list[int]]
+    marker_weight: dict[int, float]
+    marker_reasons: dict[int, list[str]]
+    steps: list[int]
+    workers: int = 1
+
+
+@dataclass
 class _Entry:
     owner: int  # playbook index, or -1 for a marker
     role: Role
@@ -75,6 +92,8 @@ class ScanResult:
     markers: dict[int, tuple[float, tuple[str, ...]]] = field(default_factory=dict)
     #: first line of every step, ascending (always starts with 1)
     step_starts: list[int] = field(default_factory=lambda: [1])
+    #: how many processes scanned the text (1 in-process; more for large files)
+    workers: int = 1
 
     def step_of(self, line: int) -> int:
         """Index of the step that holds ``line``."""
@@ -100,6 +119,7 @@ class Matcher:
                     for key in pat.anchors or compile_regex(pat.text)[1]:
                         self._add(key, _Entry(i, role, pat, key, is_regex=True))
                     owners["re:" + pat.text].add(i)
+        self._markers = tuple(markers)
         for m in markers:
             self._add(m.key, _Entry(-1, "any", Pattern(m.key), m.key, marker=m))
         #: how many playbooks use a pattern (by literal key or ``re:`` source)
@@ -162,11 +182,45 @@ class Matcher:
         rules cannot hold with those patterns are dropped; (3) the remaining candidate
         lines are confirmed one by one, with columns and captured groups.
         """
+        part = self._scan_parallel(log, progress) if _parallel_ok(log) else None
+        workers = part.workers if part is not None else 1
+        if part is None:
+            part = self.scan_part(log.chunks(progress))
+        entry_lines, marker_weight, marker_reasons, steps = (
+            part.entry_lines, part.marker_weight, part.marker_reasons, part.steps
+        )
+        result = ScanResult(lines=log.line_count, workers=workers)
+        result.step_starts = sorted(set(steps))
+        result.markers = {ln: (w, tuple(marker_reasons[ln])) for ln, w in marker_weight.items()}
+        # phase 2: only playbooks whose rules can still hold are confirmed line by line
+        present: dict[int, set[Pattern]] = defaultdict(set)
+        for eid, lines in entry_lines.items():
+            if lines:
+                e = self._entry_list[eid]
+                present[e.owner].add(e.pattern)
+        possible = {o for o, pats in present.items() if self.playbooks[o].satisfied_by(pats)}
+        candidates: dict[int, set[int]] = defaultdict(set)
+        for eid, lines in entry_lines.items():
+            e = self._entry_list[eid]
+            if e.owner in possible:
+                for ln in lines:
+                    candidates[ln].add(eid)
+            elif e.role == "context":  # kept for the context fallback; the first few suffice
+                for ln in sorted(set(lines))[:_CONTEXT_LINES]:
+                    candidates[ln].add(eid)
+        hits: dict[int, list[Hit]] = defaultdict(list)
+        for line in sorted(candidates):
+            self._confirm(log, line, candidates[line], hits)
+        result.hits = dict(hits)
+        return result
+
+    def scan_part(self, chunks: Iterable[tuple[int, int, bytes]]) -> Part:
+        """Phase 1 over some chunks: where each pattern's key occurs, markers, steps."""
         entry_lines: dict[int, list[int]] = defaultdict(list)
         marker_weight: dict[int, float] = defaultdict(float)
         marker_reasons: dict[int, list[str]] = defaultdict(list)
         steps: list[int] = [1]
-        for first, _offset, chunk in log.chunks(progress):
+        for first, _offset, chunk in chunks:
             norm = normalize_chunk(chunk).lower()
             by_key: dict[int, list[int]] = defaultdict(list)
             for k, start in self._find(norm):
@@ -197,30 +251,55 @@ class Matcher:
                 norm_starts.insert(0, 0)
             steps += _lines_at(chunk, raw_starts, first)
             steps += _lines_at(norm, norm_starts, first)
-        result = ScanResult(lines=log.line_count)
-        result.step_starts = sorted(set(steps))
-        result.markers = {ln: (w, tuple(marker_reasons[ln])) for ln, w in marker_weight.items()}
-        # phase 2: only playbooks whose rules can still hold are confirmed line by line
-        present: dict[int, set[Pattern]] = defaultdict(set)
-        for eid, lines in entry_lines.items():
-            if lines:
-                e = self._entry_list[eid]
-                present[e.owner].add(e.pattern)
-        possible = {o for o, pats in present.items() if self.playbooks[o].satisfied_by(pats)}
-        candidates: dict[int, set[int]] = defaultdict(set)
-        for eid, lines in entry_lines.items():
-            e = self._entry_list[eid]
-            if e.owner in possible:
-                for ln in lines:
-                    candidates[ln].add(eid)
-            elif e.role == "context":  # kept for the context fallback; the first few suffice
-                for ln in sorted(set(lines))[:_CONTEXT_LINES]:
-                    candidates[ln].add(eid)
-        hits: dict[int, list[Hit]] = defaultdict(list)
-        for line in sorted(candidates):
-            self._confirm(log, line, candidates[line], hits)
-        result.hits = dict(hits)
-        return result
+        return Part(entry_lines, marker_weight, marker_reasons, steps)
+
+    def _scan_parallel(self, log: LogFile, progress: Callable[[float], None] | None) -> Part | None:
+        """Phase 1 of a large file split over worker processes, merged in file order.
+
+        Each worker maps the file itself and scans a byte range cut at a line break;
+        its line numbers are relative and are shifted here. Returns None (and the
+        caller scans in-process) when worker processes cannot be started.
+        """
+        assert log.file_path is not None
+        workers = min(os.cpu_count() or 1, _MAX_WORKERS)
+        bounds = [0]
+        for i in range(1, workers):
+            cut = log.find_line_start(log.size * i // workers)
+            if bounds[-1] < cut < log.size:
+                bounds.append(cut)
+        bounds.append(log.size)
+        ranges = list(zip(bounds, bounds[1:]))
+        try:
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(
+                len(ranges), mp_context=ctx, initializer=_init_worker, initargs=(self.playbooks, self._markers)
+            ) as pool:
+                futures = [pool.submit(_scan_range, log.file_path, a, b, log.size >= 2**32) for a, b in ranges]
+                results = []
+                for i, f in enumerate(futures):
+                    results.append(f.result())
+                    if progress is not None:
+                        progress((i + 1) / len(futures))
+        except (OSError, BrokenProcessPool, RuntimeError):
+            return None
+        merged = Part(defaultdict(list), defaultdict(float), defaultdict(list), [1])
+        index = array("Q" if log.size >= 2**32 else "I", [0])
+        shift = 0
+        for part, newlines, starts in results:
+            for eid, lines in part.entry_lines.items():
+                merged.entry_lines[eid] += [ln + shift for ln in lines]
+            for ln, w in part.marker_weight.items():
+                merged.marker_weight[ln + shift] += w
+            for ln, reasons in part.marker_reasons.items():
+                merged.marker_reasons[ln + shift] = reasons
+            merged.steps += [ln + shift for ln in part.steps[1:]]  # [0] is the part's own start
+            index.frombytes(starts)
+            shift += newlines
+        if len(index) > 1 and index[-1] >= log.size:
+            index.pop()
+        log.adopt_index(index)
+        merged.workers = len(ranges)
+        return merged
 
     def _confirm(self, log: LogFile, line: int, entry_ids: set[int], out: dict[int, list[Hit]]) -> None:
         """Exact hits on one candidate line, with display-column spans."""
@@ -246,6 +325,35 @@ class Matcher:
                     )
         for owner, hit in sorted(found, key=lambda oh: (oh[1].start, oh[1].end)):
             out[owner].append(hit)
+
+
+#: Logs at least this large are scanned by worker processes (one per core, at most
+#: ``_MAX_WORKERS``); below it, starting them costs more than it saves.
+PARALLEL_MIN_BYTES = 96 << 20
+_MAX_WORKERS = 4
+_WORKER: Matcher | None = None
+
+
+def _parallel_ok(log: LogFile) -> bool:
+    return log.file_path is not None and log.size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) > 1
+
+
+def _init_worker(playbooks: list[Playbook], markers: tuple[Marker, ...]) -> None:
+    global _WORKER
+    _WORKER = Matcher(playbooks, markers)
+
+
+def _scan_range(path: str, start: int, end: int, wide: bool) -> tuple[Part, int, bytes]:
+    """Worker: phase 1 over ``path[start:end]``; returns the part, its line breaks and index."""
+    assert _WORKER is not None
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        starts: array[int] = array("Q" if wide else "I")
+        part = _WORKER.scan_part(iter_chunks(data, start, end, starts))
+        newlines = data[start:end].count(b"\n")
+    part.entry_lines = dict(part.entry_lines)
+    part.marker_weight = dict(part.marker_weight)
+    part.marker_reasons = dict(part.marker_reasons)
+    return part, newlines, starts.tobytes()
 
 
 def _end(cols: list[int], end: int) -> int:

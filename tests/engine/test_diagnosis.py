@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from faultline_tui.engine.commands import fix_commands, playbook_markdown
@@ -144,3 +146,29 @@ def test_context_patterns_only_guess_when_nothing_matched(tmp_path):
     assert [(f.id, f.basis) for f in both.findings] == [("other", "signal")]
     full = diagnose(log_from_text("uses: actions/upload-artifact@v4\nartifact upload failed hard\n"), catalog)
     assert full.findings[0].basis == "signal" and len(full.findings[0].hits) == 2
+
+
+def test_parallel_scan_agrees_with_sequential(tmp_path, monkeypatch):
+    """A large log scanned by worker processes gives the same hits, markers and index."""
+    import faultline_tui.engine.logs as logs
+    from faultline_tui.engine import matching
+    from faultline_tui.engine.diagnosis import MARKERS
+    from faultline_tui.engine.logs import open_log
+
+    catalog = catalog_from(tmp_path, **RULES)
+    block = "".join(f"line {i} ok\n" for i in range(997))
+    text = (block + "Disk quota exceeded\n$ make\nalpha signal\nerror: x\n") * 40
+    path = tmp_path / "big.log"
+    path.write_text(text)
+    pbs = sorted(catalog.playbooks.values(), key=lambda p: p.id)
+    monkeypatch.setattr(logs, "CHUNK_SIZE", 4096)
+    with open_log(str(path)) as log:
+        seq = matching.Matcher(pbs, MARKERS).scan(log)
+        seq_index = [log.raw_line(n) for n in (1, 999, log.line_count)]
+    monkeypatch.setattr(matching, "PARALLEL_MIN_BYTES", 1)
+    with open_log(str(path)) as log:
+        par = matching.Matcher(pbs, MARKERS).scan(log)
+        assert [log.raw_line(n) for n in (1, 999, log.line_count)] == seq_index
+    assert (seq.workers, par.workers) == (1, min(os.cpu_count() or 1, 4))
+    assert par.hits == seq.hits and par.markers == seq.markers
+    assert par.step_starts == seq.step_starts and par.lines == seq.lines
