@@ -9,6 +9,7 @@ Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -38,11 +39,10 @@ class _Parser(argparse.ArgumentParser):
 
 # -- colour -----------------------------------------------------------------------------
 
+
 class _Style:
     def __init__(self, stream: TextIO):
-        self.on = (
-            stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-        )
+        self.on = stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
     def __call__(self, text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if self.on else text
@@ -50,9 +50,13 @@ class _Style:
 
 # -- parsers ----------------------------------------------------------------------------
 
+
 def _add_playbooks(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--playbooks", metavar="DIR", action="append", default=[],
+        "--playbooks",
+        metavar="DIR",
+        action="append",
+        default=[],
         help="also load playbooks from DIR (repeatable; overrides bundled ids)",
     )
 
@@ -98,28 +102,36 @@ def _view_parser() -> argparse.ArgumentParser:
 
 # -- output -------------------------------------------------------------------------------
 
+
 def analysis_json(diag: Diagnosis, log: LogFile) -> dict[str, Any]:
     """The analysis JSON contract (``faultline-tui/analysis@1``) plus extra fields."""
     findings = []
     for f in diag.findings:
         evidence = [
-            {"line": h.line, "text": _line_text(log, h.line), "pattern": h.pattern.label,
-             "start": h.start, "end": h.end}
+            {
+                "line": h.line,
+                "text": _line_text(log, h.line),
+                "pattern": h.pattern.label,
+                "start": h.start,
+                "end": h.end,
+            }
             for h in f.evidence
         ]
-        findings.append({
-            "id": f.id,
-            "title": f.playbook.title,
-            "category": f.playbook.category,
-            "severity": f.playbook.severity,
-            "score": f.score,
-            "confidence": f.confidence,
-            "basis": f.basis,
-            "evidence": evidence,
-            "hits": len(f.hits),
-            "captures": dict(f.captures),
-            "fix_commands": [c.text for c in fix_commands(f)],
-        })
+        findings.append(
+            {
+                "id": f.id,
+                "title": f.playbook.title,
+                "category": f.playbook.category,
+                "severity": f.playbook.severity,
+                "score": f.score,
+                "confidence": f.confidence,
+                "basis": f.basis,
+                "evidence": evidence,
+                "hits": len(f.hits),
+                "captures": dict(f.captures),
+                "fix_commands": [c.text for c in fix_commands(f)],
+            }
+        )
     return {
         "schema": SCHEMA,
         "source": {"path": diag.path, "lines": diag.lines, "bytes": diag.bytes},
@@ -186,6 +198,7 @@ def _first_steps(pb: Playbook, captures: dict[str, str], limit: int = 3) -> list
 
 # -- commands -------------------------------------------------------------------------------
 
+
 def _catalog(dirs: Sequence[str]) -> Catalog:
     catalog = load_catalog(dirs)
     for notice in catalog.notices:
@@ -241,19 +254,32 @@ def cmd_explain(args: argparse.Namespace) -> int:
         item = next((f for f in diag.findings if f.id == pb.id), pb)
     if args.json:
         data = {
-            "id": pb.id, "title": pb.title, "category": pb.category, "severity": pb.severity,
-            "tags": list(pb.tags), "stage_hints": list(pb.stage_hints), "summary": pb.summary,
-            "diagnosis": pb.diagnosis, "fix": pb.fix, "validation": pb.validation,
+            "id": pb.id,
+            "title": pb.title,
+            "category": pb.category,
+            "severity": pb.severity,
+            "tags": list(pb.tags),
+            "stage_hints": list(pb.stage_hints),
+            "summary": pb.summary,
+            "diagnosis": pb.diagnosis,
+            "fix": pb.fix,
+            "validation": pb.validation,
             "why_it_matters": pb.why_it_matters,
             "match": {
-                "any": [p.label for p in pb.match_any], "all": [p.label for p in pb.match_all],
+                "any": [p.label for p in pb.match_any],
+                "all": [p.label for p in pb.match_all],
                 "none": [p.label for p in pb.match_none],
-                "partial": [{"id": g.id, "label": g.label, "minimum": g.minimum,
-                             "patterns": [p.label for p in g.patterns]} for g in pb.match_partial],
+                "partial": [
+                    {"id": g.id, "label": g.label, "minimum": g.minimum, "patterns": [p.label for p in g.patterns]}
+                    for g in pb.match_partial
+                ],
                 "scope": pb.scope,
             },
-            "workflow": {"likely_files": list(pb.likely_files), "local_repro": list(pb.local_repro),
-                         "verify": list(pb.verify)},
+            "workflow": {
+                "likely_files": list(pb.likely_files),
+                "local_repro": list(pb.local_repro),
+                "verify": list(pb.verify),
+            },
             "commands": [{"label": c.label, "text": c.text} for c in fix_commands(item)],
             "source": pb.source,
         }
@@ -271,8 +297,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.category:
         pbs = [p for p in pbs if p.category == args.category]
     if args.json:
-        rows = [{"id": p.id, "title": p.title, "category": p.category, "severity": p.severity,
-                 "source": p.source} for p in pbs]
+        rows = [
+            {"id": p.id, "title": p.title, "category": p.category, "severity": p.severity, "source": p.source}
+            for p in pbs
+        ]
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
     st = _Style(sys.stdout)
@@ -318,13 +346,16 @@ def cmd_view(argv: Sequence[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in SUBCOMMANDS or not argv or argv[0].startswith("-") and argv[0] != "-":
+        if (argv and argv[0] in SUBCOMMANDS) or not argv or (argv[0].startswith("-") and argv[0] != "-"):
             if not argv:
                 _parser().print_help()
                 return 2
             args = _parser().parse_args(argv)
             handler = {
-                "analyze": cmd_analyze, "explain": cmd_explain, "list": cmd_list, "fix": cmd_fix,
+                "analyze": cmd_analyze,
+                "explain": cmd_explain,
+                "list": cmd_list,
+                "fix": cmd_fix,
                 "playbooks": cmd_check,
             }[args.command]
             return handler(args)
@@ -336,10 +367,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
     except BrokenPipeError:
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
-        except OSError:
-            pass
         return 0
     except OSError as e:  # e.g. a full disk or a closed terminal while writing output
         sys.stderr.write(f"{PROG}: {e.strerror or e}\n")

@@ -78,8 +78,9 @@ def main() -> None:
     if not log.exists():
         generate(log, a.mb)
     catalog = load_catalog(use_env=False)
-    keys = sorted({literal_key(p.text) for pb in catalog.playbooks.values()
-                   for _, p in pb.patterns() if p.kind == "literal"})
+    keys = sorted(
+        {literal_key(p.text) for pb in catalog.playbooks.values() for _, p in pb.patterns() if p.kind == "literal"}
+    )
     pats = tmp / "patterns.txt"
     pats.write_text("\n".join(keys) + "\n")
     exe = shutil.which("faultline-tui") or str(Path(sys.executable).parent / "faultline-tui")
@@ -91,8 +92,10 @@ def main() -> None:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     f, _ = timed([exe, "analyze", "--json", str(log)])
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(f"faultline-tui analyze {f:8.2f} s   {size / f:8.0f} MiB/s   ratio to grep {f / g:5.2f}x"
-          f"   peak RSS {max(peak, before) / 1024:.0f} MiB")
+    print(
+        f"faultline-tui analyze {f:8.2f} s   {size / f:8.0f} MiB/s   ratio to grep {f / g:5.2f}x"
+        f"   peak RSS {max(peak, before) / 1024:.0f} MiB"
+    )
     small = ROOT / "examples" / "pip-hash-mismatch.log"
     runs = sorted(timed([exe, "analyze", "--json", str(small)])[0] for _ in range(5))
     print(f"small log (67 lines)  {runs[2] * 1000:8.0f} ms median of 5, process start included")

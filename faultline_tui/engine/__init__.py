@@ -15,7 +15,22 @@ from faultline_tui.engine.models import Command, Diagnosis, Finding, Hit, Patter
 from faultline_tui.engine.playbooks import Catalog, load_catalog
 
 __all__ = [
-    "Catalog", "Command", "Diagnosis", "FaultlineError", "Finding", "Hit", "InputError", "LogFile",
-    "Pattern", "Playbook", "PlaybookError", "Suspect", "UsageError", "diagnose", "fix_commands",
-    "load_catalog", "open_log", "playbook_markdown",
+    "Catalog",
+    "Command",
+    "Diagnosis",
+    "FaultlineError",
+    "Finding",
+    "Hit",
+    "InputError",
+    "LogFile",
+    "Pattern",
+    "Playbook",
+    "PlaybookError",
+    "Suspect",
+    "UsageError",
+    "diagnose",
+    "fix_commands",
+    "load_catalog",
+    "open_log",
+    "playbook_markdown",
 ]

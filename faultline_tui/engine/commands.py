@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from faultline_tui.engine.models import Command, Finding, Playbook
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_STEP = re.compile(r"^[ \t]{0,3}(\d+)[.)] ", re.M)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
 
 
@@ -53,13 +54,13 @@ def fix_commands(item: Finding | Playbook, captures: Mapping[str, str] | None = 
     values.update(captures or {})
     out: list[Command] = []
     seen: set[str] = set()
-    step = 0
-    for m in _FENCE.finditer(fill(playbook.fix, values)):
-        step += 1
+    fix = fill(playbook.fix, values)
+    for block, m in enumerate(_FENCE.finditer(fix), 1):
         text = _dedent(m.group(2))
         if text and text not in seen:
             seen.add(text)
-            out.append(Command(f"fix step {step}", text))
+            steps = _STEP.findall(fix, 0, m.start())
+            out.append(Command(f"fix step {steps[-1]}" if steps else f"fix command {block}", text))
     for label, commands in (("reproduce locally", playbook.local_repro), ("verify", playbook.verify)):
         for c in commands:
             text = fill(c, values).strip()
@@ -76,9 +77,23 @@ def playbook_markdown(item: Finding | Playbook, captures: Mapping[str, str] | No
     else:
         playbook, values = item, {}
     values.update(captures or {})
-    parts = [f"# {playbook.title}", "", fill(playbook.summary, values), "", "## Diagnosis", "",
-             fill(playbook.diagnosis, values), "", "## Fix", "", fill(playbook.fix, values), "",
-             "## Validation", "", fill(playbook.validation, values)]
+    parts = [
+        f"# {playbook.title}",
+        "",
+        fill(playbook.summary, values),
+        "",
+        "## Diagnosis",
+        "",
+        fill(playbook.diagnosis, values),
+        "",
+        "## Fix",
+        "",
+        fill(playbook.fix, values),
+        "",
+        "## Validation",
+        "",
+        fill(playbook.validation, values),
+    ]
     if playbook.why_it_matters:
         parts += ["", "## Why it matters", "", fill(playbook.why_it_matters, values)]
     workflow = []

@@ -296,7 +296,9 @@ def diagnose(
     return rank(log, scan, matcher, top, t0)
 
 
-def rank(log: LogFile, scan: ScanResult, matcher: Matcher, top: int | None = None, t0: float | None = None) -> Diagnosis:
+def rank(
+    log: LogFile, scan: ScanResult, matcher: Matcher, top: int | None = None, t0: float | None = None
+) -> Diagnosis:
     """Turn one scan's hits into the ranked diagnosis (no matching happens here)."""
     t0 = time.perf_counter() if t0 is None else t0
     ctx = _failure_context(log, scan)
@@ -330,8 +332,12 @@ def rank(log: LogFile, scan: ScanResult, matcher: Matcher, top: int | None = Non
                 captures.setdefault(name, value)
         findings.append(
             Finding(
-                playbook, score, round(min(1.0, max(0.0, confidence)), 3), tuple(hits),
-                tuple(captures.items()), basis,
+                playbook,
+                score,
+                round(min(1.0, max(0.0, confidence)), 3),
+                tuple(hits),
+                tuple(captures.items()),
+                basis,
             )
         )
     if top is not None:

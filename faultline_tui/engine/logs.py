@@ -111,7 +111,7 @@ def _overwrite(text: str) -> str:
 def display_text(raw: str) -> str:
     """The text a terminal would finally show for one raw line."""
     raw = raw.rstrip("\r")
-    if "\r" in raw or "\x1b[" in raw and _ERASE_LINE.search(raw):
+    if "\r" in raw or ("\x1b[" in raw and _ERASE_LINE.search(raw)):
         return _ESC_STR.sub("", _overwrite(raw))
     return _ESC_STR.sub("", raw)
 
@@ -316,7 +316,9 @@ class LogFile:
         whole = start == 0 and end is None
         build = whole and self._starts is None
         starts: array[int] = array("I" if self.size < 2**32 else "Q", [0]) if build else array("I")
-        yield from iter_chunks(self._data, start, self.size if end is None else end, starts if build else None, progress)
+        yield from iter_chunks(
+            self._data, start, self.size if end is None else end, starts if build else None, progress
+        )
         if build:
             if len(starts) > 1 and starts[-1] >= self.size:
                 starts.pop()  # the file ends with a line break: no empty last line
@@ -425,7 +427,7 @@ def _index_chunk(starts: array[int], chunk: bytes, pos: int) -> None:
 
 
 def _spool(src: BinaryIO) -> BinaryIO:
-    tmp = tempfile.TemporaryFile(prefix="faultline-")
+    tmp = tempfile.TemporaryFile(prefix="faultline-")  # noqa: SIM115 - returned to the caller
     shutil.copyfileobj(src, tmp, 1 << 20)
     tmp.flush()
     tmp.seek(0)

@@ -19,11 +19,12 @@ import os
 import re
 from array import array
 from bisect import bisect_right
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import pairwise
 from operator import itemgetter
 
 from faultline_tui.engine.logs import LogFile, iter_chunks, match_text, normalize_chunk
@@ -187,7 +188,10 @@ class Matcher:
         if part is None:
             part = self.scan_part(log.chunks(progress))
         entry_lines, marker_weight, marker_reasons, steps = (
-            part.entry_lines, part.marker_weight, part.marker_reasons, part.steps
+            part.entry_lines,
+            part.marker_weight,
+            part.marker_reasons,
+            part.steps,
         )
         result = ScanResult(lines=log.line_count, workers=workers)
         result.step_starts = sorted(set(steps))
@@ -243,8 +247,7 @@ class Matcher:
                         entry_lines[eid] += lines
             # step starts: CI markers in the raw text, and `$ command` echo lines
             raw_starts = sorted(
-                m.start() for marker in _STEP_MARKERS if marker in chunk
-                for m in re.finditer(re.escape(marker), chunk)
+                m.start() for marker in _STEP_MARKERS if marker in chunk for m in re.finditer(re.escape(marker), chunk)
             )
             norm_starts = [m.start() + 1 for m in re.finditer(rb"\n\$ ", norm)]
             if norm.startswith(b"$ "):
@@ -268,7 +271,7 @@ class Matcher:
             if bounds[-1] < cut < log.size:
                 bounds.append(cut)
         bounds.append(log.size)
-        ranges = list(zip(bounds, bounds[1:]))
+        ranges = list(pairwise(bounds))
         try:
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(
@@ -320,9 +323,7 @@ class Matcher:
             else:
                 for m in e.regex.finditer(text[:MAX_REGEX_LINE]):
                     groups = tuple((g, v) for g, v in m.groupdict().items() if v)
-                    found.append(
-                        (e.owner, Hit(line, cols[m.start()], _end(cols, m.end()), e.pattern, e.role, groups))
-                    )
+                    found.append((e.owner, Hit(line, cols[m.start()], _end(cols, m.end()), e.pattern, e.role, groups)))
         for owner, hit in sorted(found, key=lambda oh: (oh[1].start, oh[1].end)):
             out[owner].append(hit)
 

@@ -14,7 +14,7 @@ can backtrack catastrophically; matching is also limited to ``MAX_REGEX_LINE`` c
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 try:  # Python 3.11+
     import re._constants as _sre_c  # type: ignore[import-not-found]
@@ -26,11 +26,77 @@ except ImportError:  # Python 3.10
 MIN_ANCHOR = 4
 #: Literals too frequent in ordinary log lines to pre-filter a regex with.
 COMMON_WORDS = frozenset(
-    """error error: errors failed fail failure test tests test_ testing pass passed example
-    module from found found: warning info debug file line code http https http:// https://
-    .py .js .ts .java .rb .go .md .rs .swift .scala .c .h .cpp true false none null then with
-    this that into exit done build make run running error[ [error] got line: file: path
-    version warn note note: the and for not""".split()
+    [
+        "error",
+        "error:",
+        "errors",
+        "failed",
+        "fail",
+        "failure",
+        "test",
+        "tests",
+        "test_",
+        "testing",
+        "pass",
+        "passed",
+        "example",
+        "module",
+        "from",
+        "found",
+        "found:",
+        "warning",
+        "info",
+        "debug",
+        "file",
+        "line",
+        "code",
+        "http",
+        "https",
+        "http://",
+        "https://",
+        ".py",
+        ".js",
+        ".ts",
+        ".java",
+        ".rb",
+        ".go",
+        ".md",
+        ".rs",
+        ".swift",
+        ".scala",
+        ".c",
+        ".h",
+        ".cpp",
+        "true",
+        "false",
+        "none",
+        "null",
+        "then",
+        "with",
+        "this",
+        "that",
+        "into",
+        "exit",
+        "done",
+        "build",
+        "make",
+        "run",
+        "running",
+        "error[",
+        "[error]",
+        "got",
+        "line:",
+        "file:",
+        "path",
+        "version",
+        "warn",
+        "note",
+        "note:",
+        "the",
+        "and",
+        "for",
+        "not",
+    ]
 )
 MAX_REGEX_LINE = 8192
 _WS = re.compile(r"\s+")
@@ -51,7 +117,7 @@ def looks_like_regex(text: str) -> bool:
     return bool(_REGEXY.search(text))
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_regex(source: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
     """Compile a playbook regex and return it with its pre-filter anchors.
 
@@ -63,14 +129,11 @@ def compile_regex(source: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
     except (re.error, OverflowError, RecursionError) as e:
         raise PatternProblem(f"invalid regular expression: {e}") from None
     if _nested_unbounded(tree, inside=False):
-        raise PatternProblem(
-            "regular expression nests unbounded repeats and could backtrack catastrophically"
-        )
+        raise PatternProblem("regular expression nests unbounded repeats and could backtrack catastrophically")
     anchors = {literal_key(a) for a in _anchors(list(tree)) or ()}
     if not anchors or min(len(a) for a in anchors) < MIN_ANCHOR:
         raise PatternProblem(
-            f"regular expression needs a literal of at least {MIN_ANCHOR} characters "
-            "that every match contains"
+            f"regular expression needs a literal of at least {MIN_ANCHOR} characters that every match contains"
         )
     common = sorted(a for a in anchors if a in COMMON_WORDS)
     if common:

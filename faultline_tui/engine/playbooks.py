@@ -33,11 +33,34 @@ ENV_VAR = "FAULTLINE_TUI_PLAYBOOKS"
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TEXT_FIELDS = ("title", "summary", "diagnosis", "fix", "validation")
 _KNOWN = {
-    "id", "title", "category", "severity", "base_score", "tags", "stage_hints", "summary",
-    "diagnosis", "fix", "validation", "why_it_matters", "match", "workflow", "extends",
+    "id",
+    "title",
+    "category",
+    "severity",
+    "base_score",
+    "tags",
+    "stage_hints",
+    "summary",
+    "diagnosis",
+    "fix",
+    "validation",
+    "why_it_matters",
+    "match",
+    "workflow",
+    "extends",
     # Faultline metadata: accepted and kept, not used
-    "domain", "class", "mode", "hypothesis", "hooks", "remediation", "requires_delta",
-    "delta_boost", "requires_topology", "topology_boost", "metadata", "detector",
+    "domain",
+    "class",
+    "mode",
+    "hypothesis",
+    "hooks",
+    "remediation",
+    "requires_delta",
+    "delta_boost",
+    "requires_topology",
+    "topology_boost",
+    "metadata",
+    "detector",
 }
 _MATCH_KEYS = {"any", "all", "none", "partial", "scope", "context"}
 _WORKFLOW_KEYS = {"likely_files", "local_repro", "verify"}
@@ -65,6 +88,7 @@ class Catalog:
 
 
 # -- locating keys for error messages -------------------------------------------------
+
 
 def _key_line(text: str, keys: Sequence[str | int]) -> int | None:
     """1-based line of the node at ``keys`` (a path of mapping keys / list indexes)."""
@@ -155,12 +179,10 @@ class _FileCheck:
 def _parse(path: str, text: str, strict: bool, bundled: bool) -> tuple[dict[str, Any] | None, _FileCheck]:
     check = _FileCheck(path, text, strict)
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader class
+        data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
-        check.problems.append(
-            PlaybookError(f"invalid YAML: {e.problem}", path, mark.line + 1 if mark else None)
-        )
+        check.problems.append(PlaybookError(f"invalid YAML: {e.problem}", path, mark.line + 1 if mark else None))
         return None, check
     except yaml.YAMLError as e:
         check.problems.append(PlaybookError(f"invalid YAML: {e}", path))
@@ -257,9 +279,26 @@ def _build(data: dict[str, Any], check: _FileCheck, bundled: bool) -> Playbook |
             check.fail(["workflow", key], "unknown key (likely_files, local_repro, verify)", warning=not check.strict)
     if check.problems:
         return None
-    extra = {k: v for k, v in data.items() if k not in _KNOWN or k in (
-        "domain", "class", "mode", "hypothesis", "hooks", "remediation", "requires_delta",
-        "delta_boost", "requires_topology", "topology_boost", "metadata", "detector")}
+    extra = {
+        k: v
+        for k, v in data.items()
+        if k not in _KNOWN
+        or k
+        in (
+            "domain",
+            "class",
+            "mode",
+            "hypothesis",
+            "hooks",
+            "remediation",
+            "requires_delta",
+            "delta_boost",
+            "requires_topology",
+            "topology_boost",
+            "metadata",
+            "detector",
+        )
+    }
     return Playbook(
         id=pid,
         title=data["title"].strip(),
@@ -325,7 +364,7 @@ def load_folder(folder: str | os.PathLike[str], strict: bool = False, bundled: b
     if cache is not None:
         try:
             with open(cache, "rb") as fh:
-                result = pickle.load(fh)  # noqa: S301 - our own cache file, keyed by content
+                result = pickle.load(fh)
             if isinstance(result, FolderResult):
                 return result
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
@@ -373,7 +412,7 @@ def _load_folder(root: Path, files: list[Path], strict: bool, bundled: bool) -> 
             check.fail(["id"], f"id {pid!r} does not match the file name {path.name!r}")
         raw[str(pid)] = (data, check)
     out: list[Playbook] = []
-    for pid, (data, check) in raw.items():
+    for data, check in raw.values():
         merged = _resolve_extends(data, raw, check)
         playbook = _build(merged, check, bundled) if merged is not None else None
         problems += check.problems

@@ -119,8 +119,9 @@ def test_explain_list_and_fix():
 
 def test_explain_with_log_fills_placeholders():
     """explain --log fills {name} placeholders with values captured from the log."""
-    data = json.loads(run("explain", "pip-hash-mismatch", "--json", "--log",
-                          str(EXAMPLES / "pip-hash-mismatch.log")).stdout)
+    data = json.loads(
+        run("explain", "pip-hash-mismatch", "--json", "--log", str(EXAMPLES / "pip-hash-mismatch.log")).stdout
+    )
     assert any("werkzeug" in c["text"] for c in data["commands"])
 
 

@@ -28,8 +28,11 @@ def catalog_from(tmp_path: Path, **matches: str) -> Catalog:
     folder.mkdir(exist_ok=True)
     for pid, match in matches.items():
         pid = pid.replace("_", "-")
-        text = f"id: {pid}\n" + BODY.format(title=pid) + "match:\n" + "\n".join(
-            "  " + line for line in match.strip().splitlines()
+        text = (
+            f"id: {pid}\n"
+            + BODY.format(title=pid)
+            + "match:\n"
+            + "\n".join("  " + line for line in match.strip().splitlines())
         )
         (folder / f"{pid}.yaml").write_text(text + "\n")
     result = load_folder(folder, strict=True)

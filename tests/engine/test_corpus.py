@@ -24,10 +24,17 @@ pytestmark = pytest.mark.skipif(not SCORE.exists(), reason="../shared corpus not
 
 def _score(kind: str, folder: Path) -> dict[str, float]:
     exe = shutil.which("faultline-tui", path=os.path.dirname(sys.executable)) or "faultline-tui"
-    out = subprocess.run(
-        [sys.executable, str(SCORE), kind, str(folder), "--cmd", f"{exe} analyze --json"],
-        capture_output=True, text=True, check=True, timeout=1800,
-    ).stdout.strip().splitlines()[-1]
+    out = (
+        subprocess.run(
+            [sys.executable, str(SCORE), kind, str(folder), "--cmd", f"{exe} analyze --json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=1800,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     return {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", out)}
 
 

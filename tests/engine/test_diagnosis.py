@@ -15,7 +15,8 @@ from .helpers import catalog_from
 RULES = {
     "any_one": 'any: ["disk quota exceeded"]',
     "all_two": 'all: ["cannot connect to the docker daemon", "is the docker daemon running"]',
-    "partial_two": 'partial:\n  - id: g\n    label: g\n    minimum: 2\n    patterns: ["alpha signal", "beta signal", "gamma signal"]',
+    "partial_two": 'partial:\n  - id: g\n    label: g\n    minimum: 2\n'
+    '    patterns: ["alpha signal", "beta signal", "gamma signal"]',
     "vetoed": 'any: ["shared symptom here"]\nnone: ["but actually fine"]',
 }
 
@@ -26,8 +27,7 @@ RULES = {
         ("x\nDisk quota exceeded while writing\n", {"any-one"}),
         ("Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n", set()),
         (
-            "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
-            "Is the docker daemon running?\n",
+            "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n",
             {"all-two"},
         ),
         ("alpha signal\n", set()),
@@ -76,7 +76,8 @@ def test_hit_near_failure_outranks_setup_noise(tmp_path):
     """A hit right before the failing exit outranks an equal hit in earlier setup."""
     catalog = catalog_from(tmp_path, early='any: ["warning retrying download"]', late='any: ["fatal linker problem"]')
     text = "\n".join(
-        ["warning retrying download"] + [f"setup {i}" for i in range(300)]
+        ["warning retrying download"]
+        + [f"setup {i}" for i in range(300)]
         + ["$ make", "fatal linker problem", 'The command "make" exited with 2.']
     )
     diag = diagnose(log_from_text(text), catalog)

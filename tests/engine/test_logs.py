@@ -159,4 +159,9 @@ def test_index_paths_agree(write_log, monkeypatch, use_numpy):
     text = "".join(f"{'x' * (i % 37)} {i}\r\n" for i in range(500)) + "tail"
     with open_log(str(write_log(text))) as log:
         assert log.line_count == 501
-        assert [log.raw_line(n) for n in (1, 250, 500, 501)] == [" 0", f"{'x' * (249 % 37)} 249", f"{'x' * (499 % 37)} 499", "tail"]
+        assert [log.raw_line(n) for n in (1, 250, 500, 501)] == [
+            " 0",
+            f"{'x' * (249 % 37)} 249",
+            f"{'x' * (499 % 37)} 499",
+            "tail",
+        ]

@@ -40,7 +40,7 @@ def _write(folder: Path, name: str, text: str) -> Path:
         (GOOD.replace('    - "{pattern}"', "    - regex: '[unclosed'"), 11, "match.any.0.regex"),
         (GOOD.replace("match:", "match:\n  sometimes: []"), 10, "match.sometimes"),
         (GOOD.replace('    - "{pattern}"', "    - 42.5\n    - {{nope: 1}}"), 12, "match.any.1"),
-        (GOOD + "  none:\n    - \"{pattern}\"\n", 13, "match.none.0"),
+        (GOOD + '  none:\n    - "{pattern}"\n', 13, "match.none.0"),
     ],
 )
 def test_invalid_playbook_error_names_file_line_key(tmp_path, text, line, key):

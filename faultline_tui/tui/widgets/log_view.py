@@ -313,6 +313,9 @@ class LogView(ScrollView, can_focus=True):
             y = row - height // 2 if center else (row if row < top else row - height + 1)
         x: int | None = None
         if span is not None:
+            # the line may not have been drawn yet: measure it so the view is wide enough
+            self._line_strip(self._cursor)
+            self._grow_width()
             start, end = span
             left = int(self.scroll_offset.x)
             width = self._content_width
