@@ -320,9 +320,11 @@ class LogView(ScrollView, can_focus=True):
             left = int(self.scroll_offset.x)
             width = self._content_width
             if start < left or end > left + width:
-                x = max(0, start - width // 4)
-        elif center and y is not None:
-            x = 0
+                # scroll no further than needed: the match ends three quarters across,
+                # keeping as much of the start of the line in view as possible
+                x = max(0, min(start, end - width * 3 // 4))
+        elif center and y is not None and not force:
+            x = 0  # a jump shows the line from its start; a re-layout keeps the column
         if x is not None or y is not None:
             self.scroll_to(x=x, y=y, animate=False, force=True)
 
