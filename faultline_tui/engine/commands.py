@@ -15,7 +15,11 @@ from faultline_tui.engine.models import Command, Finding, Playbook
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _STEP = re.compile(r"^[ \t]{0,3}(\d+)[.)] ", re.M)
-_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
+#: Fenced blocks in these languages (or none) are commands; yaml, json, ... are examples.
+SHELL_LANGUAGES = frozenset(
+    {"", "bash", "sh", "shell", "console", "zsh", "powershell", "pwsh", "ps1", "cmd", "bat"}
+)
 
 
 def fill(text: str, captures: Mapping[str, str]) -> str:
@@ -44,7 +48,7 @@ def _dedent(block: str) -> str:
 
 
 def fix_commands(item: Finding | Playbook, captures: Mapping[str, str] | None = None) -> list[Command]:
-    """The copyable commands: fenced blocks of ``fix``, then workflow repro and verify."""
+    """The copyable commands: shell blocks of ``fix``, then workflow repro and verify."""
     if isinstance(item, Finding):
         playbook = item.playbook
         values = dict(item.captures)
@@ -56,7 +60,9 @@ def fix_commands(item: Finding | Playbook, captures: Mapping[str, str] | None = 
     seen: set[str] = set()
     fix = fill(playbook.fix, values)
     for block, m in enumerate(_FENCE.finditer(fix), 1):
-        text = _dedent(m.group(2))
+        if m.group(2).lower() not in SHELL_LANGUAGES:
+            continue
+        text = _dedent(m.group(3))
         if text and text not in seen:
             seen.add(text)
             steps = _STEP.findall(fix, 0, m.start())

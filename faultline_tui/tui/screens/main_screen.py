@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -185,10 +186,10 @@ class MainScreen(Screen[None]):
         return spans[0] if spans else None
 
     @property
-    def targets(self) -> tuple[int, ...]:
+    def targets(self) -> Sequence[int]:
         """What ``n``/``N`` step through right now: search matches, else hits/suspects."""
         if self.search_query is not None:
-            return tuple(self.search_lines)
+            return self.search_lines
         if self.hit_index is None:
             return ()
         return self.hit_index.targets(self.selected)
@@ -202,7 +203,7 @@ class MainScreen(Screen[None]):
         view.move_cursor(line, span=span, center=True)
         self._update_status()
 
-    def _step(self, lines: tuple[int, ...] | list[int], forward: bool, what: str) -> None:
+    def _step(self, lines: Sequence[int], forward: bool, what: str) -> None:
         """Move to the next/previous entry of ``lines`` from the cursor, wrapping."""
         if not lines:
             self.notify(f"No {what}s", timeout=3)
