@@ -213,9 +213,11 @@ def _score(playbook: Playbook, hits: list[Hit], matcher: Matcher, ctx: _Context)
     for h in hits:
         matched.setdefault(h.pattern, []).append(h)
     score = playbook.base_score
-    for p in playbook.match_any:
-        if p in matched:
-            score += _specificity(p, matcher)
+    # `any` patterns are alternatives: the best one counts fully, further ones only a
+    # little, so a catch-all with many wordings cannot outvote one specific cause
+    any_specs = sorted((_specificity(p, matcher) for p in playbook.match_any if p in matched), reverse=True)
+    if any_specs:
+        score += any_specs[0] + 0.8 * sum(any_specs[1:4])
     for p in playbook.match_all:
         if p in matched:
             score += 1.0 * _specificity(p, matcher) + 0.5

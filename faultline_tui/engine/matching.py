@@ -43,8 +43,12 @@ _HOT = 24
 #: How many lines of each context pattern are kept for playbooks that did not match.
 _CONTEXT_LINES = 20
 
-#: Lines that start a step: GitHub groups, GitLab sections, Travis folds.
-_STEP_MARKERS = (b"##[group]", b"::group::", b"travis_fold:start:", b"section_start:")
+#: Lines that start a step: GitHub groups, GitLab sections, Travis folds, Azure
+#: sections, Jenkins pipeline stages.
+_STEP_MARKERS = (
+    b"##[group]", b"::group::", b"travis_fold:start:", b"section_start:", b"##[section]Starting:",
+    b"[Pipeline] stage", b"[Pipeline] { (",
+)
 
 
 @dataclass(frozen=True)

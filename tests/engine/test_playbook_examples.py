@@ -48,6 +48,11 @@ def test_positive_example_ranks_first(catalog, playbook_id, n, text):
 
 @pytest.mark.parametrize(("playbook_id", "n", "text"), _cases("negative"), ids=lambda v: str(v)[:40])
 def test_near_miss_example_does_not_match(catalog, playbook_id, n, text):
-    """A near-miss example never yields the playbook it imitates."""
+    """A near-miss example never yields the playbook it imitates on failure signals.
+
+    A context-only guess (``basis == "context"``, confidence at most 0.3) is allowed:
+    it says which tool the log involves, not that the failure was seen.
+    """
     diag = diagnose(log_from_text(text), catalog)
-    assert playbook_id not in {f.id for f in diag.findings}
+    assert playbook_id not in {f.id for f in diag.findings if f.basis == "signal"}
+    assert all(f.confidence <= 0.3 for f in diag.findings if f.basis == "context")
