@@ -34,10 +34,7 @@ from typing import BinaryIO
 
 from faultline_tui.engine.errors import InputError
 
-try:  # optional fast path for indexing line breaks; a pure-Python fallback follows
-    import numpy as _np
-except ImportError:  # pragma: no cover - exercised by the fallback test through a flag
-    _np = None
+_np: object = None  # numpy, imported on first use (it costs ~0.1 s of start-up)
 
 CHUNK_SIZE = 8 << 20
 _BINARY_SAMPLE = 8192
@@ -387,7 +384,22 @@ class LogFile:
         self.close()
 
 
-USE_NUMPY = _np is not None
+USE_NUMPY = True
+#: Chunks smaller than this are indexed in pure Python, which beats importing numpy.
+_NUMPY_MIN = 1 << 20
+
+
+def _numpy() -> object:
+    """numpy when installed (the optional fast path), else None."""
+    global _np, USE_NUMPY
+    if _np is None and USE_NUMPY:
+        try:
+            import numpy
+
+            _np = numpy
+        except ImportError:  # pragma: no cover - depends on the installation
+            USE_NUMPY = False
+    return _np if USE_NUMPY else None
 
 
 def iter_chunks(
@@ -417,10 +429,11 @@ def iter_chunks(
 
 def _index_chunk(starts: array[int], chunk: bytes, pos: int) -> None:
     """Append the offsets of the lines that start after each line break of ``chunk``."""
-    if USE_NUMPY and _np is not None:
-        breaks = _np.flatnonzero(_np.frombuffer(chunk, dtype=_np.uint8) == 10)
+    np = _numpy() if len(chunk) >= _NUMPY_MIN else None
+    if np is not None:
+        breaks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)  # type: ignore[attr-defined]
         breaks += pos + 1
-        starts.frombytes(breaks.astype(_np.uint32 if starts.typecode == "I" else _np.uint64).tobytes())
+        starts.frombytes(breaks.astype(np.uint32 if starts.typecode == "I" else np.uint64).tobytes())  # type: ignore[attr-defined]
     else:
         parts = chunk.split(b"\n")
         starts.extend(map(add, accumulate(map(len, parts[:-1])), count(pos + 1)))

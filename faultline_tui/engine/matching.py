@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import Any
 from itertools import pairwise
 from operator import itemgetter
 
@@ -39,6 +40,9 @@ except ImportError:  # pragma: no cover - exercised by the fallback test through
 #: A regex whose anchor occurs on more lines than this in one chunk is run over the
 #: whole chunk at once instead of being confirmed line by line.
 _HOT = 24
+
+#: Logs at least this large are scanned with the DFA automaton.
+_LARGE_BYTES = 16 << 20
 
 #: How many lines of each context pattern are kept for playbooks that did not match.
 _CONTEXT_LINES = 20
@@ -130,13 +134,8 @@ class Matcher:
         #: how many playbooks use a pattern (by literal key or ``re:`` source)
         self.sharing = {k: len(v) for k, v in owners.items()}
         self._fast = bool(use_fast and _ac is not None and self._keys)
-        if self._fast:
-            assert _ac is not None
-            self._automaton = _ac.BytesAhoCorasick(
-                [k.encode("utf-8") for k in self._keys],
-                matchkind=_ac.MATCHKIND_STANDARD,
-                implementation=_ac.Implementation.DFA,
-            )
+        self._automata: dict[bool, object] = {}
+        self._large = False
         self._encoded = [k.encode("utf-8") for k in self._keys]
         self._entry_list = [e for entries in self._entries for e in entries]
         self._entry_id = {id(e): i for i, e in enumerate(self._entry_list)}
@@ -154,11 +153,23 @@ class Matcher:
         key = literal_key(pattern.text) if pattern.kind == "literal" else "re:" + pattern.text
         return self.sharing.get(key, 1)
 
+    def _automaton(self) -> Any:
+        """The Aho-Corasick automaton: a DFA (slow to build, fastest to run) for large
+        logs, a contiguous NFA (quick to build) for small ones; each built once."""
+        auto = self._automata.get(self._large)
+        if auto is None:
+            assert _ac is not None
+            impl = _ac.Implementation.DFA if self._large else _ac.Implementation.ContiguousNFA
+            auto = self._automata[self._large] = _ac.BytesAhoCorasick(
+                self._encoded, matchkind=_ac.MATCHKIND_STANDARD, implementation=impl
+            )
+        return auto
+
     # -- scanning -----------------------------------------------------------------
     def _find(self, text: bytes) -> list[tuple[int, int]]:
         """(key index, start offset) of every occurrence of every key, by offset."""
         if self._fast:
-            found = [(k, s) for k, s, _ in self._automaton.find_matches_as_indexes(text, overlapping=True)]
+            found = [(k, s) for k, s, _ in self._automaton().find_matches_as_indexes(text, overlapping=True)]
         else:
             found = []
             for k, key in enumerate(self._encoded):
@@ -187,6 +198,7 @@ class Matcher:
         rules cannot hold with those patterns are dropped; (3) the remaining candidate
         lines are confirmed one by one, with columns and captured groups.
         """
+        self._large = log.size >= _LARGE_BYTES
         part = self._scan_parallel(log, progress) if _parallel_ok(log) else None
         workers = part.workers if part is not None else 1
         if part is None:
@@ -346,6 +358,7 @@ def _parallel_ok(log: LogFile) -> bool:
 def _init_worker(playbooks: list[Playbook], markers: tuple[Marker, ...]) -> None:
     global _WORKER
     _WORKER = Matcher(playbooks, markers)
+    _WORKER._large = True
 
 
 def _scan_range(path: str, start: int, end: int, wide: bool) -> tuple[Part, int, bytes]:

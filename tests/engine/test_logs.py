@@ -152,10 +152,11 @@ def test_index_paths_agree(write_log, monkeypatch, use_numpy):
     """The numpy and the pure-Python line index give the same line starts."""
     import faultline_tui.engine.logs as logs
 
-    if use_numpy and logs._np is None:
-        pytest.skip("numpy not installed")
     monkeypatch.setattr(logs, "USE_NUMPY", use_numpy)
+    if use_numpy and logs._numpy() is None:
+        pytest.skip("numpy not installed")
     monkeypatch.setattr(logs, "CHUNK_SIZE", 64)
+    monkeypatch.setattr(logs, "_NUMPY_MIN", 0)
     text = "".join(f"{'x' * (i % 37)} {i}\r\n" for i in range(500)) + "tail"
     with open_log(str(write_log(text))) as log:
         assert log.line_count == 501
