@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any
 from itertools import pairwise
 from operator import itemgetter
+from typing import Any
 
 from faultline_tui.engine.logs import LogFile, iter_chunks, match_text, normalize_chunk
 from faultline_tui.engine.models import Hit, Pattern, Playbook, Role
