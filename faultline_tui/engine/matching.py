@@ -50,8 +50,13 @@ _CONTEXT_LINES = 20
 #: Lines that start a step: GitHub groups, GitLab sections, Travis folds, Azure
 #: sections, Jenkins pipeline stages.
 _STEP_MARKERS = (
-    b"##[group]", b"::group::", b"travis_fold:start:", b"section_start:", b"##[section]Starting:",
-    b"[Pipeline] stage", b"[Pipeline] { (",
+    b"##[group]",
+    b"::group::",
+    b"travis_fold:start:",
+    b"section_start:",
+    b"##[section]Starting:",
+    b"[Pipeline] stage",
+    b"[Pipeline] { (",
 )
 
 
@@ -257,7 +262,11 @@ class Matcher:
                     eid = self._entry_id[id(e)]
                     bulk = self._bulk_regex(e) if e.is_regex and len(starts) > _HOT else None
                     if bulk is not None:
-                        offsets = [m.start() for m in bulk.finditer(norm)]
+                        # a match may begin with line breaks (`\s*`): its line is the
+                        # one of its first other character
+                        offsets = [
+                            m.start() + len(m.group()) - len(m.group().lstrip(b"\n")) for m in bulk.finditer(norm)
+                        ]
                         entry_lines[eid] += _lines_at(norm, offsets, first)
                     else:
                         entry_lines[eid] += lines

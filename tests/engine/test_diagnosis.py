@@ -173,3 +173,12 @@ def test_parallel_scan_agrees_with_sequential(tmp_path, monkeypatch):
     assert (seq.workers, par.workers) == (1, min(os.cpu_count() or 1, 4))
     assert par.hits == seq.hits and par.markers == seq.markers
     assert par.step_starts == seq.step_starts and par.lines == seq.lines
+
+
+def test_frequent_regex_hits_keep_their_lines(tmp_path):
+    """A regex run over a whole chunk (frequent anchor) reports the line of its text,
+    not the blank line its leading \\s* started on."""
+    catalog = catalog_from(tmp_path, boom="any:\n  - regex: '^\\s*boom number (?P<n>\\d+)'")
+    text = "".join(f"\nboom number {i}\n" for i in range(40))
+    diag = diagnose(log_from_text(text), catalog)
+    assert diag.findings[0].hit_lines == tuple(range(2, 81, 2))
