@@ -331,14 +331,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_view(argv: Sequence[str]) -> int:
     args = _view_parser().parse_args(argv)
-    catalog = _catalog(args.playbooks)
-    open_log(args.log).close()  # fail early, with one line, on unreadable input
+    _catalog(args.playbooks)  # an unusable playbook folder fails here, with one line
+    # fail early, with one line, on unreadable input; standard input can be read only
+    # once, so that log is handed to the viewer
+    log = open_log(args.log)
+    if args.log != "-":
+        log.close()
+        log = None
     try:
         from faultline_tui.tui.app import build_app
     except ImportError as e:
         raise UsageError(f"the viewer cannot start ({e}); '{PROG} analyze {args.log}' works without it") from None
-    del catalog
-    app = build_app(args.log, list(args.playbooks))
+    app = build_app(args.log, list(args.playbooks), log=log)
     app.run()
     return int(getattr(app, "return_code", 0) or 0)
 

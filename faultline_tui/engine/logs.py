@@ -330,6 +330,10 @@ class LogFile:
         cut = self._data.find(b"\n", offset - 1)
         return self.size if cut < 0 else cut + 1
 
+    @property
+    def has_index(self) -> bool:
+        return self._starts is not None
+
     def adopt_index(self, starts: array[int]) -> None:
         """Use a line index built elsewhere (by parallel workers)."""
         self._starts = starts

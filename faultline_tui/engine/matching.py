@@ -302,13 +302,18 @@ class Matcher:
             with ProcessPoolExecutor(
                 len(ranges), mp_context=ctx, initializer=_init_worker, initargs=(self.playbooks, self._markers)
             ) as pool:
-                futures = [pool.submit(_scan_range, log.file_path, a, b, log.size >= 2**32) for a, b in ranges]
+                want_index = not log.has_index
+                futures = [
+                    pool.submit(_scan_range, log.file_path, a, b, log.size >= 2**32, want_index) for a, b in ranges
+                ]
                 results = []
                 for i, f in enumerate(futures):
                     results.append(f.result())
                     if progress is not None:
                         progress((i + 1) / len(futures))
-        except (OSError, BrokenProcessPool, RuntimeError):
+        except (OSError, BrokenProcessPool, RuntimeError, ValueError):
+            # ValueError: a host (such as a full-screen app) replaced the standard
+            # streams with objects that have no file descriptor
             return None
         merged = Part(defaultdict(list), defaultdict(float), defaultdict(list), [1])
         index = array("Q" if log.size >= 2**32 else "I", [0])
@@ -323,9 +328,10 @@ class Matcher:
             merged.steps += [ln + shift for ln in part.steps[1:]]  # [0] is the part's own start
             index.frombytes(starts)
             shift += newlines
-        if len(index) > 1 and index[-1] >= log.size:
-            index.pop()
-        log.adopt_index(index)
+        if want_index:
+            if len(index) > 1 and index[-1] >= log.size:
+                index.pop()
+            log.adopt_index(index)
         merged.workers = len(ranges)
         return merged
 
@@ -370,12 +376,13 @@ def _init_worker(playbooks: list[Playbook], markers: tuple[Marker, ...]) -> None
     _WORKER._large = True
 
 
-def _scan_range(path: str, start: int, end: int, wide: bool) -> tuple[Part, int, bytes]:
-    """Worker: phase 1 over ``path[start:end]``; returns the part, its line breaks and index."""
+def _scan_range(path: str, start: int, end: int, wide: bool, want_index: bool) -> tuple[Part, int, bytes]:
+    """Worker: phase 1 over ``path[start:end]``; returns the part, its line breaks and
+    (when asked) the line starts it indexed."""
     assert _WORKER is not None
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
         starts: array[int] = array("Q" if wide else "I")
-        part = _WORKER.scan_part(iter_chunks(data, start, end, starts))
+        part = _WORKER.scan_part(iter_chunks(data, start, end, starts if want_index else None))
         newlines = data[start:end].count(b"\n")
     part.entry_lines = dict(part.entry_lines)
     part.marker_weight = dict(part.marker_weight)

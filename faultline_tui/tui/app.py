@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,6 +21,7 @@ from textual.worker import get_current_worker
 
 from faultline_tui.engine.errors import FaultlineError
 from faultline_tui.engine.logs import LogFile, open_log
+from faultline_tui.engine.matching import PARALLEL_MIN_BYTES
 from faultline_tui.tui.clipboard import copy_with_command, system_clipboard_command
 from faultline_tui.tui.editor import editor_command
 from faultline_tui.tui.loader import LogLoader
@@ -177,6 +179,22 @@ def _reattach_terminal() -> None:
     os.close(tty)
 
 
+def _start_resource_tracker(log_path: str) -> None:
+    """Start multiprocessing's resource tracker now, while stderr is still the terminal.
+
+    The engine scans big files in worker processes. The first pool started in a
+    process also starts the tracker, handing it ``sys.stderr.fileno()``; inside a
+    running Textual app stderr is a capture object whose ``fileno()`` is -1, and
+    starting the tracker then fails ("bad value(s) in fds_to_keep").
+    """
+    try:
+        if log_path == "-" or os.path.getsize(log_path) < PARALLEL_MIN_BYTES:
+            return
+        resource_tracker.ensure_running()
+    except (OSError, ValueError):
+        pass  # the engine falls back to scanning in-process
+
+
 def build_app(log_path: str, playbook_dirs: list[str], log: LogFile | None = None) -> FaultlineApp:
     """The viewer for ``log_path``, used by the CLI and the tests alike.
 
@@ -185,6 +203,7 @@ def build_app(log_path: str, playbook_dirs: list[str], log: LogFile | None = Non
     once) passes it as ``log``. The app's return code is 2 when the log cannot be read.
     """
     error: str | None = None
+    _start_resource_tracker(log_path)
     if log_path == "-":
         if log is None:
             # standard input must be read before the app takes the terminal over

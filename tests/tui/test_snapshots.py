@@ -7,13 +7,32 @@ Regenerate after a deliberate UI change with
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
+import pytest
 from textual.pilot import Pilot
 
+from faultline_tui.engine.models import Diagnosis
+from faultline_tui.tui import loader
 from faultline_tui.tui.app import build_app
 from tests.tui.conftest import wait_ready
 
 SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def pinned_confidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pin the confidences shown: these snapshots check the viewer, and tuning the
+    engine's scoring must not change them (the hits and lines stay the engine's own).
+    """
+    real = loader.diagnose
+
+    def diagnose(*args: object, **kwargs: object) -> Diagnosis:
+        diagnosis = real(*args, **kwargs)  # type: ignore[arg-type]
+        findings = tuple(replace(f, confidence=0.9 - 0.3 * i) for i, f in enumerate(diagnosis.findings))
+        return replace(diagnosis, findings=findings)
+
+    monkeypatch.setattr(loader, "diagnose", diagnose)
 
 
 def ready_then(*keys: str) -> Callable[[Pilot], Awaitable[None]]:

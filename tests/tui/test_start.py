@@ -13,6 +13,7 @@ import pytest
 
 from faultline_tui.engine.diagnosis import diagnose
 from faultline_tui.engine.logs import open_log
+from faultline_tui.engine.matching import PARALLEL_MIN_BYTES
 from faultline_tui.engine.playbooks import load_catalog
 from faultline_tui.tui.app import FaultlineApp
 from faultline_tui.tui.loader import LogLoader
@@ -94,9 +95,17 @@ def test_loader_shows_the_head_before_indexing(tmp_path: Path) -> None:
 
 
 async def test_million_line_log(tmp_path: Path, make_app: Callable) -> None:
-    """A log of one million lines opens, shows its first screen, and n moves the cursor."""
+    """A log of one million lines opens, shows its first screen, and n moves the cursor.
+
+    At over 100 MB it also takes the engine's multi-process scan, which must work
+    inside a running app.
+    """
     path = tmp_path / "huge.log"
-    filler = "".join(f"compiling module {i % 997} of the huge project\n" for i in range(100_000))
+    # 100,000 distinct lines of 110 bytes, written five times on each side of the failure
+    filler = "".join(
+        f"{i:06d} compiling module {i % 997:03d} of the huge project; nothing to see here {'.' * 40}\n"
+        for i in range(100_000)
+    )
     with open(path, "w") as f:
         f.write(filler * 5)
         f.write("ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE.\n")
@@ -104,6 +113,7 @@ async def test_million_line_log(tmp_path: Path, make_app: Callable) -> None:
         f.write(filler * 5)
         f.write("npm ERR! code E401\n")
         f.write("    urllib3==2.2.3 from https://files.example/urllib3-2.2.3.whl:\n")
+    assert path.stat().st_size >= PARALLEL_MIN_BYTES
     app = make_app(str(path))
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_ready(pilot)
@@ -111,6 +121,7 @@ async def test_million_line_log(tmp_path: Path, make_app: Callable) -> None:
         assert view.line_count == 1_000_004
         assert "1,000,004 lines" in screen_text(app)
         diagnosis = app.main_screen.diagnosis
+        assert diagnosis is not None, "the diagnosis failed"
         hits = diagnosis.findings[0].hit_lines
         assert diagnosis.findings[0].id == "demo-hash-mismatch"
         assert view.cursor_line == diagnosis.focus_line in hits
@@ -122,7 +133,7 @@ async def test_million_line_log(tmp_path: Path, make_app: Callable) -> None:
         assert view.cursor_line == 1_000_004
         await pilot.press("g")
         assert view.cursor_line == 1
-        assert "compiling module 0 of the huge project" in screen_text(app)
+        assert "000000 compiling module 000 of the huge project" in screen_text(app)
 
 
 @pytest.mark.real_catalog

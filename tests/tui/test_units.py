@@ -106,7 +106,7 @@ def test_search_describe() -> None:
     [
         ("indexing", 0.5, "indexing ▕██████░░░░░░▏  50%"),
         ("diagnosing", None, "diagnosing…"),
-        ("indexing", 1.5, "indexing ▕████████████▏ 150%"),
+        ("indexing", 1.5, "indexing ▕████████████▏ 100%"),  # never past full
     ],
 )
 def test_progress_text(stage: str, fraction: float | None, expected: str) -> None:

@@ -361,7 +361,7 @@ class MainScreen(Screen[None]):
         self._update_status()
 
     def _apply_filter(self) -> None:
-        lines = list(self.targets)
+        lines = self.targets
         self.log_view.set_filter(lines if lines else None)
         if not lines:
             self.filter_on = False

@@ -10,7 +10,7 @@ their context.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar, Protocol
 
 from rich.segment import Segment
@@ -45,7 +45,7 @@ class LogSource(Protocol):
     def styled_line(self, n: int) -> tuple[str, list[tuple[int, int, str]]]: ...
 
 
-def filter_rows(lines: list[int], total: int, context: int = FILTER_CONTEXT) -> list[int]:
+def filter_rows(lines: Iterable[int], total: int, context: int = FILTER_CONTEXT) -> list[int]:
     """The rows of the filtered view: each line of ``lines`` with ``context`` lines
     around it, in order; a gap becomes one separator row holding minus its size.
     """
@@ -183,8 +183,8 @@ class LogView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
-    def set_filter(self, lines: list[int] | None) -> None:
-        """Show only ``lines`` and their context, or every line when ``None``."""
+    def set_filter(self, lines: Sequence[int] | None) -> None:
+        """Show only ``lines`` (ascending) and their context, or every line when ``None``."""
         if lines is None:
             self._rows = None
             self._row_lines, self._row_index = [], []
@@ -193,10 +193,10 @@ class LogView(ScrollView, can_focus=True):
             pairs = [(line, row) for row, line in enumerate(self._rows) if line > 0]
             self._row_lines = [line for line, _ in pairs]
             self._row_index = [row for _, row in pairs]
-            if self._row_lines and self._cursor not in lines:
-                # keep the cursor on a visible line: the nearest hit at or after it
-                i = bisect.bisect_left(sorted(lines), self._cursor)
-                self._cursor = sorted(lines)[min(i, len(lines) - 1)]
+            if lines and not self.is_visible_line(self._cursor):
+                # keep the cursor on a shown line: the nearest one at or after it
+                i = bisect.bisect_left(lines, self._cursor)
+                self._cursor = lines[min(i, len(lines) - 1)]
                 self.post_message(self.CursorMoved(self._cursor))
         self._relayout()
         self._scroll_to_cursor(center=True)
@@ -254,7 +254,6 @@ class LogView(ScrollView, can_focus=True):
         else:
             virtual = Size(self.gutter_width + self._max_width + 1, self.row_count)
         self.virtual_size = virtual
-        self._cache.clear()
         self.refresh()
 
     def _tail_top(self, height: int) -> int:
@@ -319,10 +318,11 @@ class LogView(ScrollView, can_focus=True):
             start, end = span
             left = int(self.scroll_offset.x)
             width = self._content_width
-            if start < left or end > left + width:
-                # scroll no further than needed: the match ends three quarters across,
-                # keeping as much of the start of the line in view as possible
-                x = max(0, min(start, end - width * 3 // 4))
+            # the start of the match (and a little of it) must be in view; beyond that
+            # keep the start of the line, so timestamps and context stay readable
+            head = start + min(end - start, 20)
+            if start < left or head > left + width:
+                x = 0 if head <= width else max(0, start - width // 4)
         elif center and y is not None and not force:
             x = 0  # a jump shows the line from its start; a re-layout keeps the column
         if x is not None or y is not None:

@@ -11,7 +11,8 @@ def progress_text(stage: str, fraction: float | None, width: int = 12) -> str:
     """``indexing ▕██████░░░░░░▏ 50%`` (or just the stage when the amount is unknown)."""
     if fraction is None:
         return f"{stage}…"
-    filled = round(max(0.0, min(1.0, fraction)) * width)
+    fraction = max(0.0, min(1.0, fraction))
+    filled = round(fraction * width)
     return f"{stage} ▕{'█' * filled}{'░' * (width - filled)}▏ {round(fraction * 100):>3}%"
 
 
