@@ -47,15 +47,18 @@ def _dedent(block: str) -> str:
     return "\n".join(ln[indent:] for ln in lines).strip("\n")
 
 
+def _resolve(item: Finding | Playbook, captures: Mapping[str, str] | None) -> tuple[Playbook, dict[str, str]]:
+    """The playbook and the placeholder values: a finding's captures, then ``captures``."""
+    if isinstance(item, Finding):
+        values = dict(item.captures)
+        values.update(captures or {})
+        return item.playbook, values
+    return item, dict(captures or {})
+
+
 def fix_commands(item: Finding | Playbook, captures: Mapping[str, str] | None = None) -> list[Command]:
     """The copyable commands: shell blocks of ``fix``, then workflow repro and verify."""
-    if isinstance(item, Finding):
-        playbook = item.playbook
-        values = dict(item.captures)
-    else:
-        playbook = item
-        values = {}
-    values.update(captures or {})
+    playbook, values = _resolve(item, captures)
     out: list[Command] = []
     seen: set[str] = set()
     fix = fill(playbook.fix, values)
@@ -78,11 +81,7 @@ def fix_commands(item: Finding | Playbook, captures: Mapping[str, str] | None = 
 
 def playbook_markdown(item: Finding | Playbook, captures: Mapping[str, str] | None = None) -> str:
     """Summary, diagnosis, fix and validation as one Markdown document."""
-    if isinstance(item, Finding):
-        playbook, values = item.playbook, dict(item.captures)
-    else:
-        playbook, values = item, {}
-    values.update(captures or {})
+    playbook, values = _resolve(item, captures)
     parts = [
         f"# {playbook.title}",
         "",

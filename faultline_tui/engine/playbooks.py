@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from faultline_tui import __version__
+from faultline_tui.engine import models, patterns
 from faultline_tui.engine.errors import PlaybookError
 from faultline_tui.engine.models import PartialGroup, Pattern, Playbook
 from faultline_tui.engine.patterns import PatternProblem, compile_regex, literal_key, looks_like_regex
@@ -32,36 +33,16 @@ STAGES = ("build", "test", "deploy")
 ENV_VAR = "FAULTLINE_TUI_PLAYBOOKS"
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TEXT_FIELDS = ("title", "summary", "diagnosis", "fix", "validation")
+#: Faultline metadata fields: accepted and kept (in ``Playbook.extra``), not used.
+_METADATA = (
+    "domain", "class", "mode", "hypothesis", "hooks", "remediation", "requires_delta",
+    "delta_boost", "requires_topology", "topology_boost", "metadata", "detector",
+)  # fmt: skip
 _KNOWN = {
-    "id",
-    "title",
-    "category",
-    "severity",
-    "base_score",
-    "tags",
-    "stage_hints",
-    "summary",
-    "diagnosis",
-    "fix",
-    "validation",
-    "why_it_matters",
-    "match",
-    "workflow",
-    "extends",
-    # Faultline metadata: accepted and kept, not used
-    "domain",
-    "class",
-    "mode",
-    "hypothesis",
-    "hooks",
-    "remediation",
-    "requires_delta",
-    "delta_boost",
-    "requires_topology",
-    "topology_boost",
-    "metadata",
-    "detector",
-}
+    "id", "title", "category", "severity", "base_score", "tags", "stage_hints", "summary",
+    "diagnosis", "fix", "validation", "why_it_matters", "match", "workflow", "extends",
+    *_METADATA,
+}  # fmt: skip
 _MATCH_KEYS = {"any", "all", "none", "partial", "scope", "context"}
 _WORKFLOW_KEYS = {"likely_files", "local_repro", "verify"}
 
@@ -279,26 +260,7 @@ def _build(data: dict[str, Any], check: _FileCheck, bundled: bool) -> Playbook |
             check.fail(["workflow", key], "unknown key (likely_files, local_repro, verify)", warning=not check.strict)
     if check.problems:
         return None
-    extra = {
-        k: v
-        for k, v in data.items()
-        if k not in _KNOWN
-        or k
-        in (
-            "domain",
-            "class",
-            "mode",
-            "hypothesis",
-            "hooks",
-            "remediation",
-            "requires_delta",
-            "delta_boost",
-            "requires_topology",
-            "topology_boost",
-            "metadata",
-            "detector",
-        )
-    }
+    extra = {k: v for k, v in data.items() if k not in _KNOWN or k in _METADATA}
     return Playbook(
         id=pid,
         title=data["title"].strip(),
@@ -345,6 +307,9 @@ def _cache_path(root: Path, files: list[Path]) -> Path | None:
     """Where the parsed form of a folder is cached, keyed by every file's size and mtime."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     h = hashlib.sha256(f"{__version__}|{sys.version}|{root.resolve()}".encode())
+    # the parsed form depends on this code too: a changed engine must not read old objects
+    for module in (__file__, models.__file__, patterns.__file__):
+        h.update(str(os.stat(module).st_mtime_ns).encode())
     for p in files:
         try:
             st = p.stat()
