@@ -345,7 +345,12 @@ def rank(
     if top is not None:
         findings = findings[:top]
     suspects, error_lines = _suspects(log, ctx)
-    if scored and (basis == "signal" or not suspects):
+    # open at the top finding's best hit, unless that hit lies outside the failing step
+    # while a suspect lies inside it: then the finding explains an earlier hiccup
+    stray = bool(
+        scored and suspects and not ctx.in_failing_step(scored[0][3].line) and ctx.in_failing_step(suspects[0].line)
+    )
+    if scored and (basis == "signal" or not suspects) and not stray:
         focus: int | None = scored[0][3].line
     elif suspects:
         focus = suspects[0].line
