@@ -17,9 +17,7 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _STEP = re.compile(r"^[ \t]{0,3}(\d+)[.)] ", re.M)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
 #: Fenced blocks in these languages (or none) are commands; yaml, json, ... are examples.
-SHELL_LANGUAGES = frozenset(
-    {"", "bash", "sh", "shell", "console", "zsh", "powershell", "pwsh", "ps1", "cmd", "bat"}
-)
+SHELL_LANGUAGES = frozenset({"", "bash", "sh", "shell", "console", "zsh", "powershell", "pwsh", "ps1", "cmd", "bat"})
 
 
 def fill(text: str, captures: Mapping[str, str]) -> str:

@@ -242,6 +242,31 @@ def _score(playbook: Playbook, hits: list[Hit], matcher: Matcher, ctx: _Context)
     return round(score, 4), best
 
 
+#: Tag of playbooks that recognise a test runner's failure report: the effect, whose
+#: cause (a missing tool, a timeout, a crash) another playbook may name.
+REPORT_TAG = "test-report"
+
+
+def _defer_reports(
+    scored: list[tuple[float, Playbook, list[Hit], Hit]],
+) -> list[tuple[float, Playbook, list[Hit], Hit]]:
+    """Lower a test report's score when a specific cause was found inside that report.
+
+    A cause counts when one of its hits lies within the report's lines (from 50 lines
+    before its first hit to 10 after its last): the report then says *that* tests
+    failed, the cause says *why*.
+    """
+    causes = [(p, hits) for _, p, hits, _ in scored if REPORT_TAG not in p.tags]
+    out = []
+    for score, playbook, hits, best in scored:
+        if REPORT_TAG in playbook.tags and causes:
+            lo, hi = min(h.line for h in hits) - 50, max(h.line for h in hits) + 10
+            if any(lo <= h.line <= hi for _, ch in causes for h in ch if h.role != "context"):
+                score = round(score * 0.85, 4)
+        out.append((score, playbook, hits, best))
+    return out
+
+
 def _context_findings(
     hits_by_playbook: dict[int, list[Hit]], matcher: Matcher, ctx: _Context
 ) -> list[tuple[float, Playbook, list[Hit], Hit]]:
@@ -315,6 +340,7 @@ def rank(
             continue
         score, best = _score(playbook, hits, matcher, ctx)
         scored.append((score, playbook, hits, best))
+    scored = _defer_reports(scored)
     basis = "signal"
     if not scored:
         scored = _context_findings(scan.hits, matcher, ctx)

@@ -15,7 +15,7 @@ from .helpers import catalog_from
 RULES = {
     "any_one": 'any: ["disk quota exceeded"]',
     "all_two": 'all: ["cannot connect to the docker daemon", "is the docker daemon running"]',
-    "partial_two": 'partial:\n  - id: g\n    label: g\n    minimum: 2\n'
+    "partial_two": "partial:\n  - id: g\n    label: g\n    minimum: 2\n"
     '    patterns: ["alpha signal", "beta signal", "gamma signal"]',
     "vetoed": 'any: ["shared symptom here"]\nnone: ["but actually fine"]',
 }
@@ -182,3 +182,22 @@ def test_frequent_regex_hits_keep_their_lines(tmp_path):
     text = "".join(f"\nboom number {i}\n" for i in range(40))
     diag = diagnose(log_from_text(text), catalog)
     assert diag.findings[0].hit_lines == tuple(range(2, 81, 2))
+
+
+def test_cause_inside_a_test_report_outranks_the_report(tmp_path):
+    """A specific cause found inside a test runner's report ranks above the report."""
+    folder = tmp_path / "pb"
+    catalog = catalog_from(
+        tmp_path,
+        report='any: ["tests failed in run", "short test summary info", "= failures ="]',
+        cause="any: [\"no such file or directory: 'ffmpeg'\"]",
+    )
+    path = folder / "report.yaml"
+    path.write_text(path.read_text().replace("title: report", "title: report\ntags: [test-report]"))
+    from faultline_tui.engine.playbooks import Catalog, load_folder
+
+    catalog = Catalog({p.id: p for p in load_folder(folder).playbooks})
+    text = "= FAILURES =\nE FileNotFoundError: No such file or directory: 'ffmpeg'\nshort test summary info\n1 tests failed in run\n"
+    assert [f.id for f in diagnose(log_from_text(text), catalog).findings] == ["cause", "report"]
+    alone = "= FAILURES =\nshort test summary info\n1 tests failed in run\n"
+    assert [f.id for f in diagnose(log_from_text(alone), catalog).findings] == ["report"]
