@@ -187,7 +187,7 @@ def test_frequent_regex_hits_keep_their_lines(tmp_path):
 def test_cause_inside_a_test_report_outranks_the_report(tmp_path):
     """A specific cause found inside a test runner's report ranks above the report."""
     folder = tmp_path / "pb"
-    catalog = catalog_from(
+    catalog_from(
         tmp_path,
         report='any: ["tests failed in run", "short test summary info", "= failures ="]',
         cause="any: [\"no such file or directory: 'ffmpeg'\"]",
@@ -197,7 +197,10 @@ def test_cause_inside_a_test_report_outranks_the_report(tmp_path):
     from faultline_tui.engine.playbooks import Catalog, load_folder
 
     catalog = Catalog({p.id: p for p in load_folder(folder).playbooks})
-    text = "= FAILURES =\nE FileNotFoundError: No such file or directory: 'ffmpeg'\nshort test summary info\n1 tests failed in run\n"
+    text = (
+        "= FAILURES =\nE FileNotFoundError: No such file or directory: 'ffmpeg'\n"
+        "short test summary info\n1 tests failed in run\n"
+    )
     assert [f.id for f in diagnose(log_from_text(text), catalog).findings] == ["cause", "report"]
     alone = "= FAILURES =\nshort test summary info\n1 tests failed in run\n"
     assert [f.id for f in diagnose(log_from_text(alone), catalog).findings] == ["report"]
