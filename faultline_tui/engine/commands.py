@@ -80,23 +80,10 @@ def fix_commands(item: Finding | Playbook, captures: Mapping[str, str] | None = 
 def playbook_markdown(item: Finding | Playbook, captures: Mapping[str, str] | None = None) -> str:
     """Summary, diagnosis, fix and validation as one Markdown document."""
     playbook, values = _resolve(item, captures)
-    parts = [
-        f"# {playbook.title}",
-        "",
-        fill(playbook.summary, values),
-        "",
-        "## Diagnosis",
-        "",
-        fill(playbook.diagnosis, values),
-        "",
-        "## Fix",
-        "",
-        fill(playbook.fix, values),
-        "",
-        "## Validation",
-        "",
-        fill(playbook.validation, values),
-    ]
+    parts = [f"# {playbook.title}", "", fill(playbook.summary, values)]
+    sections = (("Diagnosis", playbook.diagnosis), ("Fix", playbook.fix), ("Validation", playbook.validation))
+    for heading, text in sections:
+        parts += ["", f"## {heading}", "", fill(text, values)]
     if playbook.why_it_matters:
         parts += ["", "## Why it matters", "", fill(playbook.why_it_matters, values)]
     workflow = []
