@@ -27,7 +27,7 @@ import shutil
 import sys
 import tempfile
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate, count
 from operator import add
 from typing import BinaryIO
@@ -161,12 +161,29 @@ def clean_text(display: str) -> str:
     return _DECORATION_STR.sub("", display).strip()
 
 
-def match_text(display: str) -> tuple[str, list[int]]:
+class _Identity:
+    """A column map where every match-text column is the same display column."""
+
+    __slots__ = ("_n",)
+
+    def __init__(self, n: int):
+        self._n = n
+
+    def __getitem__(self, i: int) -> int:
+        return i
+
+    def __len__(self) -> int:
+        return self._n
+
+
+def match_text(display: str) -> tuple[str, Sequence[int]]:
     """The text patterns see, and for each of its characters the display column.
 
     The returned map has one extra entry at the end (the display length) so that an
     exclusive end offset maps too.
     """
+    if "\t" not in display and "  " not in display and _DECORATION_STR.search(display) is None:
+        return display, _Identity(len(display) + 1)  # the common case: nothing to strip
     pieces: list[str] = []
     cols: list[int] = []
     pos = 0
