@@ -19,8 +19,7 @@ class Pattern:
     """One pattern of a playbook: a case-insensitive literal or a regular expression.
 
     ``text`` is the literal as written (matched lower-cased, whitespace collapsed) or
-    the regex source. ``scope`` narrows where a hit counts: ``line`` (anywhere) or
-    ``step`` (only together with the other ``all`` patterns in the same log step).
+    the regex source.
     """
 
     text: str
