@@ -348,8 +348,8 @@ def rank(
     scored.sort(key=lambda t: (-t[0], SEVERITY_RANK.get(t[1].severity, 9), t[1].id))
     findings = []
     for i, (score, playbook, hits, _best) in enumerate(scored):
-        others = [s for j, (s, *_rest) in enumerate(scored) if j != i]
-        runner = max(others) if others else 0.0
+        # the best other score: the runner-up for the top finding, the top for the rest
+        runner = (scored[1][0] if len(scored) > 1 else 0.0) if i == 0 else scored[0][0]
         separation = max(0.0, score - runner) / score if score > 0 else 0.0
         confidence = 0.5 * score / (score + 1.0) + 0.5 * separation
         if basis == "context":  # a guess from the situation alone, never a confident one

@@ -303,16 +303,27 @@ class LogFile:
     below 4 GiB). It is built by ``build_index`` or as a side effect of ``chunks``.
     """
 
-    def __init__(self, path: str, name: str, data: bytes | mmap.mmap, keep: object = None):
+    def __init__(
+        self,
+        path: str,
+        name: str,
+        data: bytes | mmap.mmap,
+        keep: object = None,
+        file_path: str | None = None,
+    ):
         self.path = path
         self.name = name
         self._data = data
-        self._keep = keep  # a temporary file that must live as long as the map
+        self._keep = keep  # the file behind the map, open as long as the map is used
         self.size = len(data)
-        self.compressed_or_stream = keep is not None
         #: the path of the uncompressed file on disk (None for stdin, archives, text)
-        self.file_path: str | None = None
+        self.file_path = file_path
         self._starts: array[int] | None = None
+
+    @property
+    def compressed_or_stream(self) -> bool:
+        """True when there is no plain file on disk to open (stdin, archive, text)."""
+        return self.file_path is None
 
     # -- index ---------------------------------------------------------------------
     def chunks(
@@ -506,11 +517,7 @@ def open_log(path: str) -> LogFile:
                     if name.endswith(suffix):
                         name = name[: -len(suffix)]
                 break
-        data = _map(f)
-        if keep is None:
-            keep_file: object = f  # the map stays valid after close on POSIX, but not on Windows
-        else:
-            keep_file = keep
+        data = _map(f)  # f stays open with the log: Windows needs it for the map
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except PermissionError:
@@ -522,12 +529,9 @@ def open_log(path: str) -> LogFile:
     if _looks_binary(bytes(data[:_BINARY_SAMPLE])):
         if isinstance(data, mmap.mmap):
             data.close()
+        f.close()
         raise InputError(f"{path}: looks like a binary file, not a text log")
-    log = LogFile(path, name, data, keep_file)
-    log.compressed_or_stream = keep is not None
-    if keep is None:
-        log.file_path = os.path.abspath(path)
-    return log
+    return LogFile(path, name, data, f, None if keep is not None else os.path.abspath(path))
 
 
 def log_from_text(text: str, name: str = "<text>") -> LogFile:
