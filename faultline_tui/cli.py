@@ -161,8 +161,8 @@ def _print_analysis(diag: Diagnosis, log: LogFile, out: TextIO) -> None:
             f"{len(f.hits)} hit{'s' if len(f.hits) != 1 else ''}{guess}\n"
         )
         out.write("   evidence:\n")
-        for h in f.evidence[:5]:
-            out.write(f"     {st(str(h.line).rjust(6), '33')}: {_line_text(log, h.line)[:160]}\n")
+        for line in sorted({h.line for h in f.evidence})[:5]:  # a line hit by two patterns shows once
+            out.write(f"     {st(str(line).rjust(6), '33')}: {_line_text(log, line)[:160]}\n")
         if i == 1:
             commands = fix_commands(f)
             steps = _first_steps(pb, dict(f.captures))

@@ -56,6 +56,8 @@ def test_analyze_text_shows_finding_evidence_and_fix():
     assert p.returncode == 0
     assert "[pip-hash-mismatch]" in out and "confidence" in out and "evidence:" in out and "fix:" in out
     assert "\x1b[" not in out  # no colour into a pipe
+    # a line that two patterns hit (line 65: the artifact warning) is listed once
+    assert out.count("65: No files were found with the provided path") == 1
 
 
 def test_stdin_and_compressed_input(tmp_path):

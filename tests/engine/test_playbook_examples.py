@@ -56,3 +56,20 @@ def test_near_miss_example_does_not_match(catalog, playbook_id, n, text):
     diag = diagnose(log_from_text(text), catalog)
     assert playbook_id not in {f.id for f in diag.findings if f.basis == "signal"}
     assert all(f.confidence <= 0.3 for f in diag.findings if f.basis == "context")
+
+
+@pytest.mark.parametrize(("playbook_id", "n", "text"), _cases("context"), ids=lambda v: str(v)[:40])
+def test_context_example_gives_a_weak_guess(catalog, playbook_id, n, text):
+    """A log that only shows a playbook's situation (no failure signature) yields it
+    among the top three guesses, marked as context and never confident."""
+    diag = diagnose(log_from_text(text), catalog)
+    assert diag.findings and all(f.basis == "context" for f in diag.findings)
+    assert playbook_id in [f.id for f in diag.findings[:3]], [f.id for f in diag.findings[:3]]
+    assert all(f.confidence <= 0.3 for f in diag.findings)
+
+
+def test_context_examples_exist_for_every_playbook_with_context_patterns(catalog):
+    """Each playbook that declares `match.context` shows a context example."""
+    with_context = {p.id for p in catalog.playbooks.values() if p.match_context and p.id in BUNDLED_IDS}
+    covered = {pid for pid, _, _ in _cases("context")}
+    assert with_context - covered == set()
