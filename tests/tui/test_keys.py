@@ -413,6 +413,22 @@ async def test_no_match_says_so_and_lists_suspects(nomatch_log: str, make_app: C
         assert any("no fix command" in n for n in notifications(app))
 
 
+@pytest.mark.real_catalog
+async def test_context_guesses_are_labelled_as_guesses(tmp_path, make_app: Callable) -> None:
+    """When only a playbook's situation matched, the pane calls its entries guesses."""
+    path = tmp_path / "checkout.log"
+    path.write_text("Run actions/checkout@v4\nThe process '/usr/bin/git' failed with exit code 128\n")
+    app = make_app(str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        findings = app.main_screen.query_one(FindingsList)
+        assert app.main_screen.diagnosis.findings[0].basis == "context"
+        assert findings.border_title.startswith("Guesses (")
+        assert "No failure signature matched" in str(findings.query_one("#findings-note").render())
+        prompt = str(findings.option_list.get_option_at_index(0).prompt)
+        assert "% guess" in prompt
+
+
 async def test_markup_in_names_and_lines_is_shown_literally(tmp_path, make_app: Callable) -> None:
     """Brackets in the file name or a copied line are text, never markup."""
     path = tmp_path / "build[1].log"

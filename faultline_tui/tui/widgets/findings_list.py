@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from faultline_tui.engine.models import Diagnosis, Finding, Suspect
 
 NO_MATCH_NOTE = "No known failure matched; e/E step through error lines. Suspects:"
+GUESS_NOTE = "No failure signature matched. Guesses:"
 
 _SEVERITY_STYLE = {"critical": "$error", "high": "$error", "medium": "$warning", "low": "$success"}
 
@@ -25,7 +26,7 @@ def finding_prompt(rank: int, finding: Finding) -> Content:
         f"[b]$rank. $title[/b]\n   [$accent]$confidence[/] · [{sev_style}]$severity[/] · $hits · [dim]$id[/]",
         rank=str(rank),
         title=finding.playbook.title,
-        confidence=f"{round(finding.confidence * 100)}%",
+        confidence=f"{round(finding.confidence * 100)}%" + (" guess" if finding.basis == "context" else ""),
         id=finding.id,
         severity=severity,
         hits=f"{hits} hit line{'s' if hits != 1 else ''}",
@@ -84,11 +85,13 @@ class FindingsList(Vertical):
         note = self.query_one("#findings-note", Static)
         options = self.option_list
         if diagnosis.findings:
-            note.display = False
+            guesses = diagnosis.findings[0].basis == "context"
+            note.update(GUESS_NOTE)
+            note.display = guesses
             options.set_options(
                 Option(finding_prompt(i + 1, f), id=f"finding-{i}") for i, f in enumerate(diagnosis.findings)
             )
-            self.border_title = f"Findings ({len(diagnosis.findings)})"
+            self.border_title = f"{'Guesses' if guesses else 'Findings'} ({len(diagnosis.findings)})"
         else:
             note.update(NO_MATCH_NOTE if diagnosis.suspects else NO_MATCH_NOTE.replace(" Suspects:", ""))
             note.display = True
