@@ -111,7 +111,8 @@ _CI_EXIT = re.compile(
     r"|Job failed: (?:exit code|command terminated with exit code) (-?\d+)"
     r"|Exited with code (?:exit status )?(-?\d+)"
     r"|script returned exit code (-?\d+)"
-    r"|\w+ exited with code '(-?\d+)'",
+    r"|\w+ exited with code '(-?\d+)'"
+    r"|The process '[^']*' failed with exit code (-?\d+)",
     re.IGNORECASE,
 )
 

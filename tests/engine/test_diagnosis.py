@@ -85,6 +85,29 @@ def test_hit_near_failure_outranks_setup_noise(tmp_path):
     assert diag.focus_line == 303
 
 
+@pytest.mark.parametrize(
+    "verdict",
+    [
+        "##[error]The process '/usr/bin/bash' failed with exit code 2",  # Azure task, GitHub action
+        "##[error]Bash exited with code '2'.",
+        "Error: Process completed with exit code 2.",
+        "ERROR: Job failed: exit code 2",
+    ],
+)
+def test_runner_verdict_is_the_failure_point(tmp_path, verdict):
+    """The runner's verdict marks where the job failed, not a tool's earlier
+    ``exit status`` remark: the hit just before the verdict outranks setup noise."""
+    catalog = catalog_from(tmp_path, noise='any: ["warning retrying download"]', cause='any: ["fatal linker problem"]')
+    text = "\n".join(
+        ["warning retrying download", "pip: optional step ended with exit status 3, ignored"]
+        + [f"setup {i}" for i in range(300)]
+        + ["$ make", "fatal linker problem", verdict, "Finishing: job"]
+    )
+    diag = diagnose(log_from_text(text), catalog)
+    assert [f.id for f in diag.findings] == ["cause", "noise"]
+    assert diag.focus_line == 304
+
+
 def test_ranking_is_deterministic_and_confidence_bounded(tmp_path):
     """The same input gives the same ranking; confidences lie in [0, 1], best first."""
     catalog = catalog_from(tmp_path, a='any: ["same phrase"]', b='any: ["same phrase"]')
