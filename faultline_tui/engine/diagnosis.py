@@ -232,6 +232,11 @@ def _score(playbook: Playbook, hits: list[Hit], matcher: Matcher, ctx: _Context)
             score += 0.3 * _specificity(p, matcher)
     signal = [h for h in hits if h.role != "context"] or hits
     location = max(_specificity(h.pattern, matcher) * ctx.proximity(h.line) for h in signal)
+    # what the patterns are worth counts in full only near the failure: a warning in
+    # an early setup step (a cache miss, a retried download) that satisfies a rich rule
+    # must not outweigh a plain error right before the failing exit
+    near = max(ctx.proximity(h.line) for h in signal)
+    score *= 0.3 + 0.7 * near
     score += 2.5 * location
     # the line to open at: the most specific hit of the failing step (else of the best
     # located ones), and among equals the first — the first failure explains the rest

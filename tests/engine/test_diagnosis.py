@@ -108,6 +108,25 @@ def test_runner_verdict_is_the_failure_point(tmp_path, verdict):
     assert diag.focus_line == 304
 
 
+def test_rich_rule_far_from_the_failure_loses_to_a_plain_error_at_it(tmp_path):
+    """A playbook whose every rule holds in an early setup step (a cache miss) does not
+    outweigh one specific error right before the failing exit."""
+    catalog = catalog_from(
+        tmp_path,
+        cache_miss='all: ["Run actions/cache@v4", "Cache not found for input keys"]',
+        tool_missing='any: ["npm ERR! could not determine executable to run"]',
+    )
+    text = "\n".join(
+        ["##[group]Run actions/cache@v4", "Cache not found for input keys: npm-Linux-abc", "##[endgroup]"]
+        + ["##[group]Run npm ci"]
+        + [f"npm install output {i}" for i in range(200)]
+        + ["##[endgroup]", "##[group]Run npx jest", "npm ERR! could not determine executable to run"]
+        + ["##[error]Process completed with exit code 1."]
+    )
+    diag = diagnose(log_from_text(text), catalog)
+    assert [f.id for f in diag.findings] == ["tool-missing", "cache-miss"]
+
+
 def test_ranking_is_deterministic_and_confidence_bounded(tmp_path):
     """The same input gives the same ranking; confidences lie in [0, 1], best first."""
     catalog = catalog_from(tmp_path, a='any: ["same phrase"]', b='any: ["same phrase"]')
