@@ -7,6 +7,7 @@ by re-composing the file only on the error path, so the happy path stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -303,10 +304,20 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+#: parsed folders kept in the cache directory at most (the newest ones)
+CACHE_KEEP = 16
+
+
 def _cache_path(root: Path, files: list[Path]) -> Path | None:
-    """Where the parsed form of a folder is cached, keyed by every file's size and mtime."""
+    """Where the parsed form of a folder is cached: ``playbooks-<folder>-<content>.pickle``.
+
+    The folder part names the folder (and this version of Python and of the package), the
+    content part every file's size and mtime, so an edit writes a new entry and
+    ``_prune_cache`` removes the folder's older one.
+    """
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    h = hashlib.sha256(f"{__version__}|{sys.version}|{root.resolve()}".encode())
+    folder = hashlib.sha256(f"{__version__}|{sys.version}|{root.resolve()}".encode()).hexdigest()[:16]
+    h = hashlib.sha256()
     # the parsed form depends on this code too: a changed engine must not read old objects
     for module in (__file__, models.__file__, patterns.__file__):
         h.update(str(os.stat(module).st_mtime_ns).encode())
@@ -316,7 +327,22 @@ def _cache_path(root: Path, files: list[Path]) -> Path | None:
         except OSError:
             return None
         h.update(f"|{p}|{st.st_size}|{st.st_mtime_ns}".encode())
-    return Path(base) / "faultline-tui" / f"playbooks-{h.hexdigest()[:32]}.pickle"
+    return Path(base) / "faultline-tui" / f"playbooks-{folder}-{h.hexdigest()[:16]}.pickle"
+
+
+def _prune_cache(current: Path) -> None:
+    """Drop the folder's superseded entries, then all but the ``CACHE_KEEP`` newest."""
+    folder = current.name.rsplit("-", 1)[0]
+    try:
+        entries = [(e.stat().st_mtime, e) for e in current.parent.glob("playbooks-*.pickle") if e != current]
+    except OSError:
+        return
+    entries.sort(reverse=True)
+    superseded = [e for _, e in entries if e.name.startswith(folder + "-")]
+    others = [e for _, e in entries if not e.name.startswith(folder + "-")]
+    for entry in superseded + others[CACHE_KEEP - 1 :]:
+        with contextlib.suppress(OSError):  # another process may hold or remove it
+            entry.unlink()
 
 
 def load_folder(folder: str | os.PathLike[str], strict: bool = False, bundled: bool = False) -> FolderResult:
@@ -346,6 +372,8 @@ def load_folder(folder: str | os.PathLike[str], strict: bool = False, bundled: b
             os.replace(tmp, cache)
         except OSError:
             pass
+        else:
+            _prune_cache(cache)
     return result
 
 

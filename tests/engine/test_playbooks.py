@@ -123,3 +123,32 @@ def test_bundled_catalog_passes_check():
     problems, _warnings, files, valid = check_folders([str(bundled_dir())])
     assert [str(p) for p in problems] == []
     assert valid == files >= 30
+
+
+def test_disk_cache_keeps_one_entry_per_folder_and_a_bounded_total(tmp_path, monkeypatch):
+    """Editing a playbook replaces the folder's cache entry; old entries are pruned."""
+    import os
+
+    from faultline_tui.engine import playbooks as pb
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cache_dir = tmp_path / "cache" / "faultline-tui"
+    cache_dir.mkdir(parents=True)
+    for i in range(pb.CACHE_KEEP + 5):  # entries of other folders, oldest first
+        stale = cache_dir / f"playbooks-{i:016x}-{i:016x}.pickle"
+        stale.write_bytes(b"x")
+        os.utime(stale, (1_000_000 + i, 1_000_000 + i))
+    folder = tmp_path / "pb"
+    folder.mkdir()
+    body = "id: demo\ntitle: t\ncategory: build\nseverity: low\nsummary: s\ndiagnosis: d\nfix: f\nvalidation: v\n"
+    (folder / "demo.yaml").write_text(body + "match:\n  any: ['first wording']\n")
+    pb.load_folder(folder)
+    (folder / "demo.yaml").write_text(body + "match:\n  any: ['second wording']\n")
+    os.utime(folder / "demo.yaml", (2_000_000_000, 2_000_000_000))
+    result = pb.load_folder(folder)
+    assert [p.text for p in result.playbooks[0].match_any] == ["second wording"]
+    entries = sorted(cache_dir.glob("playbooks-*.pickle"))
+    mine = [e for e in entries if not e.name.startswith("playbooks-0000")]
+    assert len(mine) == 1  # the edit replaced the folder's entry
+    assert len(entries) == pb.CACHE_KEEP  # and only the newest others were kept
+    assert not (cache_dir / "playbooks-0000000000000000-0000000000000000.pickle").exists()
