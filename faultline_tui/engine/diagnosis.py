@@ -231,20 +231,22 @@ def _score(playbook: Playbook, hits: list[Hit], matcher: Matcher, ctx: _Context)
         if p in matched:
             score += 0.3 * _specificity(p, matcher)
     signal = [h for h in hits if h.role != "context"] or hits
-    location = max(_specificity(h.pattern, matcher) * ctx.proximity(h.line) for h in signal)
+    # each hit's specificity and closeness to the failure, worked out once
+    placed = [(_specificity(h.pattern, matcher), ctx.proximity(h.line), h) for h in signal]
+    location = max(spec * prox for spec, prox, _ in placed)
     # what the patterns are worth counts in full only near the failure: a warning in
     # an early setup step (a cache miss, a retried download) that satisfies a rich rule
     # must not outweigh a plain error right before the failing exit
-    near = max(ctx.proximity(h.line) for h in signal)
+    near = max(prox for _, prox, _ in placed)
     score *= 0.3 + 0.7 * near
     score += 2.5 * location
     # the line to open at: the most specific hit of the failing step (else of the best
     # located ones), and among equals the first — the first failure explains the rest
-    pool = [h for h in signal if ctx.in_failing_step(h.line)] or [
-        h for h in signal if _specificity(h.pattern, matcher) * ctx.proximity(h.line) >= 0.8 * location
+    pool = [(spec, h) for spec, _, h in placed if ctx.in_failing_step(h.line)] or [
+        (spec, h) for spec, prox, h in placed if spec * prox >= 0.8 * location
     ]
-    top_spec = max(_specificity(h.pattern, matcher) for h in pool)
-    best = min((h for h in pool if _specificity(h.pattern, matcher) >= 0.9 * top_spec), key=lambda h: h.line)
+    top_spec = max(spec for spec, _ in pool)
+    best = min((h for spec, h in pool if spec >= 0.9 * top_spec), key=lambda h: h.line)
     return round(score, 4), best
 
 
